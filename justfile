@@ -1,0 +1,36 @@
+# ONEX developer commands. `just --list` shows them all.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# List the recipes
+default:
+    @just --list
+
+# Install every workspace member and dev tool into .venv
+sync:
+    uv sync --all-packages --locked
+
+# Run the whole test suite against the real local servers (started if needed)
+test *ARGS: sync
+    uv run pytest {{ARGS}}
+
+# Start Kafka, PostgreSQL, Valkey, Consul and Vault on loopback (no Docker)
+infra-up: sync
+    uv run onex infra up
+
+# Stop the local servers
+infra-down: sync
+    uv run onex infra down
+
+# Show the local servers' status table
+infra-status: sync
+    uv run onex infra status
+
+# Run one service by name, starting the local infrastructure first
+run SERVICE: sync
+    uv run onex run {{SERVICE}}
+
+# Lint and type-check
+lint: sync
+    uv run ruff check .
+    uv run mypy

@@ -1,0 +1,1 @@
+"""ONEX kernel: contracts, node archetypes, container, envelopes, FSM and workflow engines."""

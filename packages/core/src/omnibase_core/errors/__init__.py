@@ -1,0 +1,5 @@
+"""The ONEX error base every package's errors derive from."""
+
+from omnibase_core.errors.model_onex_error import ModelOnexError
+
+__all__ = ["ModelOnexError"]

@@ -1,0 +1,1 @@
+"""ONEX infrastructure: errors, resilience, adapters, runtime host and local servers."""

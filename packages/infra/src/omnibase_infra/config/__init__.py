@@ -1,0 +1,22 @@
+"""Settings for every ONEX component: one source of ports, versions and paths.
+
+Read once with `load_settings()`; every value can be overridden by an environment
+variable `ONEX_<SECTION>__<FIELD>` (for example `ONEX_KAFKA__PORT=19092`).
+"""
+
+from omnibase_infra.config.model_consul_settings import ModelConsulSettings
+from omnibase_infra.config.model_kafka_settings import ModelKafkaSettings
+from omnibase_infra.config.model_onex_settings import ModelOnexSettings, load_settings
+from omnibase_infra.config.model_postgres_settings import ModelPostgresSettings
+from omnibase_infra.config.model_valkey_settings import ModelValkeySettings
+from omnibase_infra.config.model_vault_settings import ModelVaultSettings
+
+__all__ = [
+    "ModelConsulSettings",
+    "ModelKafkaSettings",
+    "ModelOnexSettings",
+    "ModelPostgresSettings",
+    "ModelValkeySettings",
+    "ModelVaultSettings",
+    "load_settings",
+]

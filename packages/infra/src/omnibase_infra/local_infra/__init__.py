@@ -1,0 +1,1 @@
+"""Real local servers without Docker: provision, start, stop and report the ONEX stack."""
