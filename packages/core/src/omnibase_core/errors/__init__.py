@@ -1,6 +1,27 @@
-"""The ONEX error base every package's errors derive from."""
+"""ONEX errors: one tree rooted at ModelOnexError.
 
-from omnibase_core.errors.contract_field_error import ContractFieldError
+    ModelOnexError
+    ├── ContractValidationError   a contract.yaml was rejected (carries every issue)
+    ├── ContainerResolutionError  a dependency is missing from the container
+    ├── NodeOutputError           a handler broke its archetype's output rule
+    ├── NodeRoutingError          no handler accepts the message
+    └── TopicFormatError          a topic name breaks the topic grammar
+"""
+
+from omnibase_core.errors.container_resolution_error import ContainerResolutionError
+from omnibase_core.errors.contract_validation_error import ContractValidationError
+from omnibase_core.errors.model_contract_issue import ModelContractIssue
 from omnibase_core.errors.model_onex_error import ModelOnexError
+from omnibase_core.errors.node_output_error import NodeOutputError
+from omnibase_core.errors.node_routing_error import NodeRoutingError
+from omnibase_core.errors.topic_format_error import TopicFormatError
 
-__all__ = ["ContractFieldError", "ModelOnexError"]
+__all__ = [
+    "ContainerResolutionError",
+    "ContractValidationError",
+    "ModelContractIssue",
+    "ModelOnexError",
+    "NodeOutputError",
+    "NodeRoutingError",
+    "TopicFormatError",
+]

@@ -1,10 +1,14 @@
+from typing import ClassVar
 from uuid import UUID, uuid4
 
 
 class ModelOnexError(Exception):
     """Base of every ONEX error: a stable code, a message, a correlation id and context."""
 
-    default_code = "ONEX_ERROR"
+    default_code: ClassVar[str] = "ONEX_ERROR"
+    # True for failures that may pass on a later attempt (connection lost, timeout);
+    # effect retries only ever repeat those.
+    transient: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class EnumMessageCategory(StrEnum):
+    """What a message asks of its reader; the value is the topic segment (`evt`, `cmd`, `intent`)."""
+
+    EVENT = "evt"
+    COMMAND = "cmd"
+    INTENT = "intent"
