@@ -6,9 +6,13 @@
     ├── NodeOutputError           a handler broke its archetype's output rule
     ├── NodeRoutingError          no handler accepts the message
     └── TopicFormatError          a topic name breaks the topic grammar
+
+    ContractFieldError (a ValueError) is raised inside contract-section validators; the
+    contract loader turns it into a ContractValidationError issue at the exact field.
 """
 
 from omnibase_core.errors.container_resolution_error import ContainerResolutionError
+from omnibase_core.errors.contract_field_error import ContractFieldError
 from omnibase_core.errors.contract_validation_error import ContractValidationError
 from omnibase_core.errors.model_contract_issue import ModelContractIssue
 from omnibase_core.errors.model_onex_error import ModelOnexError
@@ -18,6 +22,7 @@ from omnibase_core.errors.topic_format_error import TopicFormatError
 
 __all__ = [
     "ContainerResolutionError",
+    "ContractFieldError",
     "ContractValidationError",
     "ModelContractIssue",
     "ModelOnexError",
