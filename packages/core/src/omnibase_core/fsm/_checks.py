@@ -4,7 +4,7 @@ from collections import deque
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from omnibase_core.errors import ContractFieldError
+from omnibase_core.errors.contract_field_error import ContractFieldError
 from omnibase_core.fsm.enum_fsm_guard_op import EnumFsmGuardOp as Op
 from omnibase_core.fsm.model_fsm_guard import ModelFsmGuard
 from omnibase_core.fsm.model_fsm_transition import ModelFsmTransition

@@ -1,6 +1,6 @@
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from omnibase_core.errors import ContractFieldError
+from omnibase_core.errors.contract_field_error import ContractFieldError
 from omnibase_core.fsm._paths import check_path
 from omnibase_core.fsm.model_fsm_guard import ModelFsmGuard
 from omnibase_core.fsm.model_fsm_intent_spec import ModelFsmIntentSpec

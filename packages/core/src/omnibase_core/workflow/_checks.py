@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from omnibase_core.errors import ContractFieldError
+from omnibase_core.errors.contract_field_error import ContractFieldError
 
 if TYPE_CHECKING:
     from omnibase_core.workflow.model_workflow_definition import ModelWorkflowDefinition
