@@ -1,0 +1,7 @@
+"""Mixins that give adapters and nodes shared infrastructure behaviour."""
+
+from omnibase_infra.mixins.mixin_async_circuit_breaker import MixinAsyncCircuitBreaker
+
+__all__ = [
+    "MixinAsyncCircuitBreaker",
+]
