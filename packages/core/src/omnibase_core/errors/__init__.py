@@ -7,11 +7,13 @@
     ├── NodeRoutingError          no handler accepts the message
     └── TopicFormatError          a topic name breaks the topic grammar
 
-    ContractFieldError (a ValueError) is raised inside contract-section validators; the
-    contract loader turns it into a ContractValidationError issue at the exact field.
+    ContractFieldError and ContractChecksError (ValueErrors) are raised inside contract
+    validators; the contract loader turns each into a ContractValidationError issue at the
+    exact field.
 """
 
 from omnibase_core.errors.container_resolution_error import ContainerResolutionError
+from omnibase_core.errors.contract_checks_error import ContractChecksError
 from omnibase_core.errors.contract_field_error import ContractFieldError
 from omnibase_core.errors.contract_validation_error import ContractValidationError
 from omnibase_core.errors.model_contract_issue import ModelContractIssue
@@ -22,6 +24,7 @@ from omnibase_core.errors.topic_format_error import TopicFormatError
 
 __all__ = [
     "ContainerResolutionError",
+    "ContractChecksError",
     "ContractFieldError",
     "ContractValidationError",
     "ModelContractIssue",
