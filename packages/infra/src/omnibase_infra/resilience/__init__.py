@@ -1,13 +1,20 @@
-"""Resilience for calls to external services: a circuit breaker and bounded retry."""
+"""Resilience for calls to external services: a circuit breaker and bounded retry.
+
+Retry policies are the contract's `omnibase_core.contracts.ModelRetryPolicy`.
+"""
 
 from omnibase_infra.resilience._circuit_breaker import CircuitBreaker
-from omnibase_infra.resilience._retry import DEFAULT_RETRY_POLICY, is_transient, retry_async
-from omnibase_infra.resilience.model_retry_policy import ModelRetryPolicy
+from omnibase_infra.resilience._retry import (
+    DEFAULT_MAX_TOTAL_SECONDS,
+    DEFAULT_RETRY_POLICY,
+    is_transient,
+    retry_async,
+)
 
 __all__ = [
+    "DEFAULT_MAX_TOTAL_SECONDS",
     "DEFAULT_RETRY_POLICY",
     "CircuitBreaker",
-    "ModelRetryPolicy",
     "is_transient",
     "retry_async",
 ]

@@ -118,11 +118,11 @@ class CircuitBreaker:
         logger.log(
             logging.WARNING if new_state is EnumCircuitState.OPEN else logging.INFO,
             "Circuit breaker for %s: %s -> %s",
-            self.service_name,
+            self._label,
             old_state.value,
             new_state.value,
             extra={
-                "service_name": self.service_name,
+                "service_name": self._label,
                 "from_state": old_state.value,
                 "to_state": new_state.value,
                 "failure_count": self.failures,

@@ -7,6 +7,7 @@ from typing import TypeVar
 from uuid import UUID
 
 import pydantic
+from omnibase_core.contracts import ModelRetryPolicy
 from omnibase_core.errors import ModelOnexError
 from tenacity import (
     AsyncRetrying,
@@ -14,17 +15,18 @@ from tenacity import (
     retry_if_exception,
     stop_after_attempt,
     stop_before_delay,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random_exponential,
 )
 
 from omnibase_infra.errors import InfraUnavailableError
 from omnibase_infra.observability import sanitize
-from omnibase_infra.resilience.model_retry_policy import ModelRetryPolicy
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 DEFAULT_RETRY_POLICY = ModelRetryPolicy()
+DEFAULT_MAX_TOTAL_SECONDS = 60.0
 
 
 def is_transient(error: BaseException) -> bool:
@@ -44,12 +46,17 @@ async def retry_async(
     call: Callable[[], Awaitable[T]],
     *,
     policy: ModelRetryPolicy = DEFAULT_RETRY_POLICY,
+    max_total_seconds: float = DEFAULT_MAX_TOTAL_SECONDS,
     operation: str = "call",
     correlation_id: UUID | None = None,
     retry_if: Callable[[BaseException], bool] = is_transient,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> T:
-    """Await `call()`, retrying it per `policy` while `retry_if(error)`; re-raise the last error."""
+    """Await `call()`, retrying it per `policy` while `retry_if(error)`; re-raise the last error.
+
+    `policy` is the contract's retry section (attempts, exponential backoff, full jitter);
+    no retry starts whose wait would end more than `max_total_seconds` after the first try.
+    """
 
     def log_retry(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
@@ -68,16 +75,21 @@ async def retry_async(
         )
 
     retrying = AsyncRetrying(
-        stop=stop_after_attempt(policy.max_attempts) | stop_before_delay(policy.max_total_seconds),
-        wait=wait_exponential_jitter(
-            initial=policy.backoff_seconds,
-            exp_base=policy.multiplier,
-            max=policy.max_backoff_seconds,
-            jitter=policy.jitter_seconds,
-        ),
+        stop=stop_after_attempt(policy.max_attempts) | stop_before_delay(max_total_seconds),
+        wait=_wait_for(policy),
         retry=retry_if_exception(retry_if),
         before_sleep=log_retry,
         sleep=sleep,
         reraise=True,
     )
     return await retrying(call)
+
+
+def _wait_for(policy: ModelRetryPolicy) -> wait_exponential:
+    """Backoff per the policy; with jitter the wait is drawn from 0 up to it (full jitter)."""
+    kind = wait_random_exponential if policy.jitter else wait_exponential
+    return kind(
+        multiplier=policy.backoff_seconds,
+        exp_base=policy.multiplier,
+        max=policy.max_backoff_seconds,
+    )
