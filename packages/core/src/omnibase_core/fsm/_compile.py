@@ -40,7 +40,7 @@ class CompiledIntent:
         payload = dict(self.constants)
         for key, get in self.getters:
             payload[key] = get(event, state)
-        return ModelFsmIntent.model_construct(intent_type=self.intent_type, payload=payload)
+        return ModelFsmIntent(intent_type=self.intent_type, payload=payload)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ def compile_path(path: str) -> Getter:
 
 def _follow(value: object, keys: tuple[str, ...]) -> object:
     for key in keys:
-        if isinstance(value, Mapping):
+        if type(value) is dict or isinstance(value, Mapping):
             value = value.get(key, _MISSING)
         else:
             value = getattr(value, key, _MISSING)

@@ -73,7 +73,7 @@ class FsmEngine:
     @staticmethod
     def _reject(state: ModelFsmState, event: ModelFsmEvent, why: EnumFsmRejection) -> ModelFsmStep:
         reason = f"{why.value}: trigger {event.trigger!r} in state {state.name!r}"
-        return ModelFsmStep.model_construct(
+        return ModelFsmStep(
             new_state=state, intents=(), transition=None, rejection=why, reason=reason
         )
 
@@ -86,13 +86,13 @@ def _fire(
         data = dict(state.data)
         for key, get in candidate.updates:
             data[key] = get(event, state)
-        new_state = ModelFsmState.model_construct(name=target, data=data)
+        new_state = ModelFsmState(name=target, data=data)
     elif target == state.name:
         new_state = state
     else:
-        new_state = ModelFsmState.model_construct(name=target, data=state.data)
+        new_state = ModelFsmState(name=target, data=state.data)
     intents = tuple(intent.build(event, state) for intent in candidate.intents)
-    return ModelFsmStep.model_construct(
+    return ModelFsmStep(
         new_state=new_state,
         intents=intents,
         transition=candidate.transition,
