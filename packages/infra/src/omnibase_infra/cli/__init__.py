@@ -2,12 +2,15 @@
 
 import typer
 
+from omnibase_infra.cli import cli_infra
+
 app = typer.Typer(
     no_args_is_help=True,
     help="ONEX: contract-driven runtime for event-driven infrastructure.",
 )
 
 # Each concern registers its own sub-commands here (one line each).
+app.add_typer(cli_infra.app, name="infra")
 
 
 def main() -> None:

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 
@@ -12,3 +14,5 @@ class ModelPostgresSettings(BaseModel):
     user: str = "onex"
     # Local development only; deployed services read the password from Vault.
     password: SecretStr = SecretStr("onex-local-dev")
+    # The local stack's server binaries (Debian's PostgreSQL 15 by default).
+    bin_dir: Path = Path("/usr/lib/postgresql/15/bin")

@@ -1,5 +1,6 @@
 """What every locally provisioned server provides to the stack manager."""
 
+import signal
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
@@ -12,12 +13,17 @@ Progress = Callable[[str], None]
 class LocalServer(ABC):
     """One real server run on loopback without Docker (Kafka, PostgreSQL, Valkey, Consul, Vault).
 
-    The stack manager calls, in order: `ensure_installed` (cached download or build),
-    `prepare` (first-time data directory set-up), spawns `command()` in the background
-    with its output in `log_path`, polls `is_ready()`, then calls `after_ready()`.
+    The stack manager calls, in order: `missing_prerequisite`, `ensure_installed` (cached
+    download or build), `prepare` (first-time data directory set-up), spawns `command()`
+    detached with its output in `log_path` and `data_dir` as working directory, polls
+    `is_ready()` for up to `ready_timeout_s`, then calls `after_ready()` once per start.
+    `down` sends `stop_signal` and kills what is left after `stop_timeout_s`.
     """
 
     name: str
+    ready_timeout_s: float = 30.0
+    stop_timeout_s: float = 15.0
+    stop_signal: signal.Signals = signal.SIGTERM
 
     def __init__(self, settings: ModelOnexSettings) -> None:
         self.settings = settings
@@ -31,6 +37,19 @@ class LocalServer(ABC):
     @abstractmethod
     def port(self) -> int:
         """The main loopback port clients connect to."""
+
+    @property
+    def host(self) -> str:
+        """The loopback address the server binds."""
+        return "127.0.0.1"
+
+    @property
+    def ports(self) -> dict[str, int]:
+        """Every port the server binds, keyed by its field in this server's settings section.
+
+        The key names the override: `{"port": 9092}` on `kafka` means `ONEX_KAFKA__PORT`.
+        """
+        return {"port": self.port}
 
     @property
     def data_dir(self) -> Path:
@@ -53,7 +72,7 @@ class LocalServer(ABC):
     def ensure_installed(self, progress: Progress) -> None:
         """Download or build the server into the cache; a no-op when already cached."""
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Initialise the data directory the first time (idempotent)."""
 
     @abstractmethod
@@ -64,5 +83,5 @@ class LocalServer(ABC):
     def is_ready(self) -> bool:
         """One quick, non-blocking readiness probe."""
 
-    def after_ready(self) -> None:
+    def after_ready(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Seed the running server (databases, users, secrets); idempotent."""

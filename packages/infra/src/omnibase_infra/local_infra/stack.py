@@ -1,0 +1,12 @@
+"""The servers of the local stack in start order (`onex infra down` stops them in reverse)."""
+
+from omnibase_infra.local_infra._server import LocalServer
+from omnibase_infra.local_infra.kafka import KafkaServer
+from omnibase_infra.local_infra.postgres import PostgresServer
+from omnibase_infra.local_infra.valkey import ValkeyServer
+
+STACK: list[type[LocalServer]] = [
+    KafkaServer,
+    PostgresServer,
+    ValkeyServer,
+]
