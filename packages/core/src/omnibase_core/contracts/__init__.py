@@ -1,6 +1,11 @@
 """The contract.yaml schema, its loader, JSON Schema export and fingerprint."""
 
-from omnibase_core.contracts._loader import load_contract
+from omnibase_core.contracts._loader import check_contracts, load_contract
+from omnibase_core.contracts._schema import (
+    contract_json_schema,
+    render_contract_schema,
+    write_contract_schema,
+)
 from omnibase_core.contracts.model_circuit_breaker_policy import ModelCircuitBreakerPolicy
 from omnibase_core.contracts.model_contract import ModelContract
 from omnibase_core.contracts.model_contract_version import ModelContractVersion
@@ -21,5 +26,9 @@ __all__ = [
     "ModelMessageBinding",
     "ModelResiliencePolicy",
     "ModelRetryPolicy",
+    "check_contracts",
+    "contract_json_schema",
     "load_contract",
+    "render_contract_schema",
+    "write_contract_schema",
 ]

@@ -41,8 +41,7 @@ def _version(contract: "ModelContract") -> Problems:
     if contract.contract_version.major != SUPPORTED_MAJOR:
         yield ContractFieldError(
             ("contract_version", "major"),
-            f"this ONEX reads contract format {SUPPORTED_MAJOR}.x, "
-            f"not {contract.contract_version}",
+            f"this ONEX reads contract format {SUPPORTED_MAJOR}.x, not {contract.contract_version}",
         )
 
 
@@ -50,7 +49,8 @@ def _sections(contract: "ModelContract") -> Problems:
     kind = contract.node_type
     for section, owner in _SECTION_KIND.items():
         if getattr(contract, section) is not None and kind is not owner:
-            yield ContractFieldError((section,), f"only {owner} nodes declare {section}, not {kind}")
+            reason = f"only {owner} nodes declare {section}, not {kind}"
+            yield ContractFieldError((section,), reason)
     if contract.effects and kind is not EnumNodeKind.EFFECT:
         yield ContractFieldError(("effects",), f"only EFFECT nodes declare effects, not {kind}")
     if contract.dependencies and kind in (EnumNodeKind.COMPUTE, EnumNodeKind.REDUCER):

@@ -1,6 +1,7 @@
 """Load a contract.yaml: parse, validate, import what it names; report every problem at once."""
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -24,6 +25,17 @@ def load_contract(
     file). Raises ContractValidationError listing every problem as `file:LINE: field: reason`.
     """
     return load_node_contract(path, package=package, node_kind=node_kind)[0]
+
+
+def check_contracts(paths: Iterable[str | Path]) -> list[ModelContractIssue]:
+    """Every problem in the contracts at `paths` (empty when all are valid)."""
+    issues: list[ModelContractIssue] = []
+    for path in paths:
+        try:
+            load_contract(path)
+        except ContractValidationError as error:
+            issues += error.issues
+    return issues
 
 
 def load_node_contract(

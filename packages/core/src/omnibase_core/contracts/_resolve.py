@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from omnibase_core.contracts._purity import impurities
 from omnibase_core.contracts._refs import short_name
 from omnibase_core.contracts.model_contract import ModelContract
+from omnibase_core.enums import EnumNodeKind
 from omnibase_core.errors.contract_field_error import ContractFieldError
 
 Loc = tuple[str | int, ...]
 # Where bare message names are looked up after the node's own `models` module.
 CORE_MESSAGES = "omnibase_core.models.events"
+_PURE = (EnumNodeKind.COMPUTE, EnumNodeKind.REDUCER)
 
 
 @dataclass
@@ -39,6 +42,8 @@ def resolve_contract(
     for index, route in enumerate(routes):
         loc = ("handler_routing", "handlers", index, "handler_class")
         handler = _handler(route.handler_class, package, loc, problems)
+        if handler is not None and contract.node_type in _PURE:
+            problems += [_impure(handler, contract, loc, what) for what in impurities(handler)]
         if handler is not None:
             resolved.handlers[short_name(route.event_model)] = handler
     dependencies = []
@@ -48,6 +53,15 @@ def resolve_contract(
             dependencies.append(found)
     resolved.dependencies = tuple(dependencies)
     return resolved, problems
+
+
+def _impure(handler: type, contract: ModelContract, loc: Loc, what: str) -> ContractFieldError:
+    kind = contract.node_type
+    return ContractFieldError(
+        loc,
+        f"{handler.__name__} must be pure in a {kind} node, but {what}; "
+        "time arrives inside events, I/O belongs in an EFFECT node",
+    )
 
 
 def _model(

@@ -57,12 +57,11 @@ class ModelContract(BaseModel):
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         return f"{self.node_version}:{digest[:12]}"
 
-    def effect_policy(self, operation: str) -> ModelResiliencePolicy:
-        """The timeout, retry and breaker settings that apply to one effect operation."""
+    def effect_policy(self, operation: str) -> ModelResiliencePolicy | None:
+        """The timeout, retry and breaker settings of one effect operation (None: undeclared)."""
         op = next((item for item in self.effects if item.operation == operation), None)
         if op is None:
-            declared = ", ".join(item.operation for item in self.effects) or "none"
-            raise KeyError(f"effect operation {operation!r} is not declared (declared: {declared})")
+            return None
         defaults = self.resilience
         retry = op.retry or defaults.retry
         if not op.idempotent:

@@ -1,9 +1,12 @@
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from omnibase_core.contracts._refs import ClassRef, short_name
 from omnibase_core.enums import EnumMessageCategory
 from omnibase_core.errors.topic_format_error import TopicFormatError
 from omnibase_core.messaging import ModelTopic
+
+# For editors only: the validator below gives the helpful message.
+TOPIC_PATTERN = r"^onex\.(evt|cmd|intent)\.[a-z0-9]+(-[a-z0-9]+)*\.v[1-9][0-9]*$"
 
 
 class ModelMessageBinding(BaseModel):
@@ -16,7 +19,7 @@ class ModelMessageBinding(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     message: ClassRef
-    topic: str
+    topic: str = Field(json_schema_extra={"pattern": TOPIC_PATTERN})
 
     @field_validator("topic")
     @classmethod
