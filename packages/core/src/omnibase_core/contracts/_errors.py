@@ -18,8 +18,11 @@ def issues_from_validation(
 ) -> list[ModelContractIssue]:
     """One issue per Pydantic error (and per problem inside a ContractChecksError)."""
     issues = []
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    for detail in details:
         loc = _clean(detail["loc"])
+        if detail["type"] == "too_short" and _has_deeper(details, detail["loc"]):
+            continue  # "at least 1 item" only because an item failed: the item says why
         cause = (detail.get("ctx") or {}).get("error")
         if isinstance(cause, ContractChecksError):
             issues += [issue_at(file, document, (*loc, *p.loc), p.reason) for p in cause.problems]
@@ -28,6 +31,10 @@ def issues_from_validation(
         else:
             issues.append(_from_detail(detail, loc, model, document, file))
     return issues
+
+
+def _has_deeper(details: list[ErrorDetails], loc: tuple[str | int, ...]) -> bool:
+    return any(len(d["loc"]) > len(loc) and d["loc"][: len(loc)] == loc for d in details)
 
 
 def issue_at(
