@@ -96,17 +96,23 @@ def run_once(
 
 
 def stop(record: ModelServerProcess, stop_signal: signal.Signals, timeout_s: float) -> None:
-    """Ask the server to stop, kill its whole session after `timeout_s`, leave nothing behind."""
+    """Ask the server to stop, kill it after `timeout_s`, and kill any worker it left behind."""
     process = live_process(record)
+    workers: list[psutil.Process] = []
     if process is not None:
         with contextlib.suppress(psutil.NoSuchProcess):
+            workers = process.children(recursive=True)
             process.send_signal(stop_signal)
         if not _wait_gone(process, timeout_s):
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
             _wait_gone(process, 5)
+    # Workers may run in sessions of their own (PostgreSQL's do), out of reach of killpg.
+    for worker in workers:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if worker.is_running():
+                worker.kill()
     if _group_is_ours(record):
-        # The server led its own process group; anything still in it is a leftover worker.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(record.pid, signal.SIGKILL)
     for child in _children:
