@@ -4,13 +4,12 @@ import logging
 from uuid import uuid4
 
 import pytest
-from prometheus_client import REGISTRY
-
 from omnibase_infra.enums import EnumCircuitState, EnumInfraTransportType
 from omnibase_infra.errors import InfraUnavailableError, ProtocolConfigurationError
 from omnibase_infra.mixins import MixinAsyncCircuitBreaker
 from omnibase_infra.observability import render_metrics
 from omnibase_infra.resilience import CircuitBreaker
+from prometheus_client import REGISTRY
 
 
 class FakeClock:

@@ -6,7 +6,6 @@ from uuid import UUID, uuid4
 
 import pytest
 from omnibase_core.errors import ModelOnexError
-
 from omnibase_infra.enums import EnumCircuitState, EnumInfraTransportType
 from omnibase_infra.errors import (
     InfraAuthenticationError,
@@ -21,7 +20,7 @@ from omnibase_infra.errors import (
 
 CANARY = "Canary7Pass"
 DSN = f"postgresql://onex:{CANARY}@db.internal:5432/onex"
-ALL_ERRORS = [
+ALL_ERRORS: list[type[RuntimeHostError]] = [
     RuntimeHostError,
     ProtocolConfigurationError,
     InfraConnectionError,

@@ -5,8 +5,6 @@ import time
 
 import pytest
 from omnibase_core.contracts import ModelRetryPolicy
-from pydantic import BaseModel, ValidationError
-
 from omnibase_infra.enums import EnumCircuitState
 from omnibase_infra.errors import (
     InfraAuthenticationError,
@@ -16,6 +14,7 @@ from omnibase_infra.errors import (
     ProtocolConfigurationError,
 )
 from omnibase_infra.resilience import is_transient, retry_async
+from pydantic import BaseModel, ValidationError
 
 
 class Flaky:

@@ -3,7 +3,6 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from omnibase_infra.observability import is_sensitive_key, sanitize, sanitize_mapping
 
 CANARY = "Canary9Secret"
@@ -27,7 +26,10 @@ CANARY = "Canary9Secret"
         (f"{{'api_key': '{CANARY}'}}", "{'api_key': '***'}"),
         (f"ONEX_VAULT__TOKEN={CANARY}", "ONEX_VAULT__TOKEN=***"),
         (f"client_secret: {CANARY}", "client_secret: ***"),
-        (f"https://api.local/x?access_token={CANARY}&page=2", "https://api.local/x?access_token=***&page=2"),
+        (
+            f"https://api.local/x?access_token={CANARY}&page=2",
+            "https://api.local/x?access_token=***&page=2",
+        ),
         ("contact jane.doe@example.com", "contact ***@example.com"),
         (
             f"-----BEGIN RSA PRIVATE KEY-----\n{CANARY}\n-----END RSA PRIVATE KEY-----",
@@ -74,7 +76,9 @@ def test_sanitize_mapping_hides_sensitive_keys_and_scrubs_nested_values() -> Non
     assert clean["hosts"] == ["redis://:***@h:1", "plain"]
 
 
-@pytest.mark.parametrize("key", ["password", "DB_PASSWORD", "api-key", "X-Vault-Token", "secret_id"])
+@pytest.mark.parametrize(
+    "key", ["password", "DB_PASSWORD", "api-key", "X-Vault-Token", "secret_id"]
+)
 def test_is_sensitive_key_recognises_credential_names(key: str) -> None:
     assert is_sensitive_key(key)
 
@@ -94,7 +98,9 @@ _password = st.text(
 @given(password=_password, user=st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True))
 def test_sanitize_hides_any_dsn_password(password: str, user: str) -> None:
     text = f"connect failed: postgresql://{user}:{password}@db.internal:5432/onex (timeout)"
-    assert sanitize(text) == f"connect failed: postgresql://{user}:***@db.internal:5432/onex (timeout)"
+    assert (
+        sanitize(text) == f"connect failed: postgresql://{user}:***@db.internal:5432/onex (timeout)"
+    )
 
 
 @given(password=_password)
