@@ -9,6 +9,7 @@ from typing import Protocol
 import omnibase_spi
 import pytest
 from omnibase_core.fsm import FsmEngine, ModelFsmEvent, ModelFsmState, ModelFsmStep
+from omnibase_core.nodes import ProtocolNodeHandler
 from omnibase_infra.models.dispatch import ModelDispatchResult
 from omnibase_spi import (
     ProtocolDispatchResult,
@@ -17,7 +18,11 @@ from omnibase_spi import (
 )
 
 SPI_ROOT = Path(omnibase_spi.__file__).parent
-PROTOCOL_NAMES = [name for name in omnibase_spi.__all__ if name.startswith("Protocol")]
+PROTOCOL_NAMES = [
+    name
+    for name in omnibase_spi.__all__
+    if getattr(omnibase_spi, name).__module__.startswith("omnibase_spi.protocol_")
+]
 
 
 def _imported_top_level_packages(path: Path) -> set[str]:
@@ -53,6 +58,10 @@ def test_every_export_is_a_runtime_checkable_protocol_with_docs(name: str) -> No
     assert issubclass(protocol, Protocol)
     assert getattr(protocol, "_is_runtime_protocol", False)
     assert inspect.getdoc(protocol)
+
+
+def test_the_node_handler_protocol_is_core_s_re_exported() -> None:
+    assert omnibase_spi.ProtocolNodeHandler is ProtocolNodeHandler
 
 
 def test_the_core_fsm_engine_is_a_reducer() -> None:

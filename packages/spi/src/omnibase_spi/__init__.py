@@ -1,4 +1,10 @@
-"""ONEX service provider interfaces: the protocols infrastructure implements (no code)."""
+"""ONEX service provider interfaces: the protocols infrastructure implements (no code).
+
+The per-message handler protocol is core's `ProtocolNodeHandler` (it takes core's
+`HandlerContext`); it is re-exported here so every seam can be found in one place.
+"""
+
+from omnibase_core.nodes import ProtocolNodeHandler
 
 from omnibase_spi.protocol_cache import ProtocolCache
 from omnibase_spi.protocol_dispatch_result import ProtocolDispatchResult
@@ -18,6 +24,7 @@ __all__ = [
     "ProtocolEventBus",
     "ProtocolIdempotencyStore",
     "ProtocolMessageDispatcher",
+    "ProtocolNodeHandler",
     "ProtocolProjectionReader",
     "ProtocolProjectionWriter",
     "ProtocolReducer",
