@@ -4,6 +4,7 @@ import logging
 from uuid import uuid4
 
 import pytest
+from omnibase_core.contracts import ModelCircuitBreakerPolicy
 from omnibase_infra.enums import EnumCircuitState, EnumInfraTransportType
 from omnibase_infra.errors import InfraUnavailableError, ProtocolConfigurationError
 from omnibase_infra.mixins import MixinAsyncCircuitBreaker
@@ -145,6 +146,21 @@ def test_invalid_settings_are_a_configuration_error_naming_the_setting(
             reset_timeout=kwargs["reset_timeout"],
             half_open_max_calls=int(kwargs["half_open_max_calls"]),
         )
+
+
+def test_a_breaker_can_be_built_from_a_contract_policy() -> None:
+    clock = FakeClock()
+    policy = ModelCircuitBreakerPolicy(threshold=2, reset_timeout_seconds=7, half_open_max_calls=2)
+    breaker = CircuitBreaker.from_policy(
+        policy, service_name="vault", transport_type=EnumInfraTransportType.VAULT, clock=clock
+    )
+    fail(breaker, 2)
+    assert breaker.open_until == clock.now + 7
+    clock.now += 7
+    breaker.check("trial-1")
+    breaker.check("trial-2")
+    with pytest.raises(InfraUnavailableError):
+        breaker.check("trial-3")
 
 
 def _transitions(service: str, from_state: str, to_state: str) -> float:

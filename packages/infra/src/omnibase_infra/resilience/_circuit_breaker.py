@@ -4,7 +4,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import Self
 from uuid import UUID
+
+from omnibase_core.contracts import ModelCircuitBreakerPolicy
 
 from omnibase_infra.enums import EnumCircuitState, EnumInfraTransportType
 from omnibase_infra.errors import (
@@ -61,6 +64,25 @@ class CircuitBreaker:
         self._trials_started_at = 0.0
         self._label = safe_label(service_name)
         CIRCUIT_BREAKER_STATE.labels(service=self._label).set(CIRCUIT_STATE_VALUES[self.state])
+
+    @classmethod
+    def from_policy(
+        cls,
+        policy: ModelCircuitBreakerPolicy,
+        *,
+        service_name: str,
+        transport_type: EnumInfraTransportType,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> Self:
+        """A breaker with the settings of a contract's `circuit_breaker` section."""
+        return cls(
+            service_name=service_name,
+            transport_type=transport_type,
+            threshold=policy.threshold,
+            reset_timeout=policy.reset_timeout_seconds,
+            half_open_max_calls=policy.half_open_max_calls,
+            clock=clock,
+        )
 
     @property
     def is_open(self) -> bool:
