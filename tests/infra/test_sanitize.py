@@ -1,9 +1,18 @@
 """Secrets never survive `sanitize`; ordinary operational text does."""
 
+import io
+import logging
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from omnibase_infra.observability import is_sensitive_key, sanitize, sanitize_mapping
+from omnibase_infra.observability import (
+    SanitizingLogFilter,
+    install_log_sanitizer,
+    is_sensitive_key,
+    sanitize,
+    sanitize_mapping,
+)
 
 CANARY = "Canary9Secret"
 
@@ -106,3 +115,46 @@ def test_sanitize_hides_any_dsn_password(password: str, user: str) -> None:
 @given(password=_password)
 def test_sanitize_hides_any_key_value_password(password: str) -> None:
     assert password not in sanitize(f"host=db port=5432 password={password} sslmode=disable")
+
+
+def _filtered(record: logging.LogRecord) -> logging.LogRecord:
+    assert SanitizingLogFilter().filter(record)
+    return record
+
+
+def test_log_filter_scrubs_message_arguments_and_extra_fields() -> None:
+    record = logging.makeLogRecord(
+        {
+            "msg": "connecting to %s",
+            "args": (f"postgresql://onex:{CANARY}@db/onex",),
+            "dsn": f"redis://:{CANARY}@h:6379",
+            "attempt": 2,
+        }
+    )
+    _filtered(record)
+    assert record.getMessage() == "connecting to postgresql://onex:***@db/onex"
+    assert record.__dict__["dsn"] == "redis://:***@h:6379"
+    assert record.__dict__["attempt"] == 2
+
+
+def test_log_filter_survives_a_malformed_log_call() -> None:
+    record = logging.makeLogRecord({"msg": "password=%s and %s", "args": (CANARY,)})
+    _filtered(record)
+    assert CANARY not in record.getMessage()
+
+
+def test_install_log_sanitizer_attaches_one_filter_to_every_root_handler() -> None:
+    logger = logging.getLogger("test_sanitize.install")
+    handlers = [logging.StreamHandler(io.StringIO()), logging.StreamHandler(io.StringIO())]
+    for handler in handlers:
+        logger.addHandler(handler)
+    try:
+        first = install_log_sanitizer(logger)
+        again = install_log_sanitizer(logger)
+        assert first is again
+        assert all(handler.filters == [first] for handler in handlers)
+        logger.warning("token=%s", CANARY)
+        assert all(CANARY not in h.stream.getvalue() for h in handlers)
+    finally:
+        for handler in handlers:
+            logger.removeHandler(handler)

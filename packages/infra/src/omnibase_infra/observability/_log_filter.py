@@ -17,7 +17,11 @@ class SanitizingLogFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = sanitize(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not break the caller's log call
+            message = f"{record.msg} (arguments did not fit the format)"
+        record.msg = sanitize(message)
         record.args = None
         if record.exc_info:
             # The traceback includes chained causes (`raise ... from e`), whose messages
