@@ -98,8 +98,8 @@ def _routes(contract: "ModelContract") -> Problems:
         elif name in routed:
             yield ContractFieldError(where, f"{name} already has a handler")
         routed.add(name)
-    if contract.fsm is not None:
-        return
+    if contract.fsm is not None or contract.workflow is not None:
+        return  # the fsm takes every message; the workflow runs for those without a handler
     for index, name in enumerate(consumed):
         if name not in routed:
             yield ContractFieldError(

@@ -24,6 +24,7 @@ class ResolvedContract:
 
     messages: dict[str, type[BaseModel]] = field(default_factory=dict)
     handlers: dict[str, type] = field(default_factory=dict)
+    actions: dict[str, type] = field(default_factory=dict)  # workflow action -> handler class
     dependencies: tuple[type, ...] = ()
 
 
@@ -46,6 +47,12 @@ def resolve_contract(
             problems += [_impure(handler, contract, loc, what) for what in impurities(handler)]
         if handler is not None:
             resolved.handlers[short_name(route.event_model)] = handler
+    steps = contract.workflow.steps if contract.workflow else ()
+    for index, step in enumerate(steps):
+        loc = ("workflow", "steps", index, "action")
+        action = _handler(step.action, package, loc, problems)
+        if action is not None:
+            resolved.actions[step.action] = action
     dependencies = []
     for index, ref in enumerate(contract.dependencies):
         found = _find(ref, None, (), ("dependencies", index), problems)

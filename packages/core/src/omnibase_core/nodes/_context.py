@@ -1,7 +1,7 @@
 """The context a handler receives with each message."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import TypeVar
 
@@ -27,7 +27,15 @@ class HandlerContext:
     `run()` performs an effect operation with the contract's timeout and retry settings.
     """
 
-    __slots__ = ("_contract", "_now", "envelope", "node_kind", "node_name", "projection")
+    __slots__ = (
+        "_contract",
+        "_now",
+        "envelope",
+        "inputs",
+        "node_kind",
+        "node_name",
+        "projection",
+    )
 
     def __init__(
         self,
@@ -36,6 +44,7 @@ class HandlerContext:
         envelope: Envelope,
         now: datetime | None,
         projection: object = None,
+        inputs: Mapping[str, object] | None = None,
     ) -> None:
         self._contract = contract
         self._now = now
@@ -43,6 +52,7 @@ class HandlerContext:
         self.node_kind = contract.node_type
         self.envelope = envelope
         self.projection = projection  # REDUCER: the current projection of envelope.entity_id
+        self.inputs = inputs or {}  # workflow steps: the outputs of their dependencies by name
 
     @property
     def now(self) -> datetime:
@@ -53,6 +63,16 @@ class HandlerContext:
                 correlation_id=self.envelope.correlation_id,
             )
         return self._now
+
+    def for_step(self, inputs: Mapping[str, object]) -> "HandlerContext":
+        """The same context for a workflow step, with its dependencies' outputs."""
+        return HandlerContext(
+            contract=self._contract,
+            envelope=self.envelope,
+            now=self._now,
+            projection=self.projection,
+            inputs=inputs,
+        )
 
     def event(self, payload: object, *, entity_id: str | None = None) -> Envelope:
         """An EVENT envelope carrying `payload`, caused by the message being handled."""
