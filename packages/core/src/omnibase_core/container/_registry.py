@@ -65,4 +65,3 @@ async def close_instance(instance: object) -> None:
             if inspect.isawaitable(result):
                 await result
             return
-
