@@ -102,13 +102,14 @@ async def test_attempts_are_bounded_and_the_last_error_is_raised() -> None:
 
 
 async def test_total_time_is_bounded() -> None:
-    policy = ModelRetryPolicy(max_attempts=20, backoff_seconds=0.05, multiplier=1, jitter=False)
+    # Unbounded, these 20 attempts would wait 19 x 0.1 s; the 0.25 s budget allows 2 waits.
+    policy = ModelRetryPolicy(max_attempts=20, backoff_seconds=0.1, multiplier=1, jitter=False)
     call = Flaky(*(ConnectionRefusedError() for _ in range(20)))
     started = time.monotonic()
     with pytest.raises(ConnectionRefusedError):
-        await retry_async(call, policy=policy, max_total_seconds=0.2, sleep=asyncio.sleep)
-    assert time.monotonic() - started < 0.25
-    assert 2 <= call.calls <= 5
+        await retry_async(call, policy=policy, max_total_seconds=0.25, sleep=asyncio.sleep)
+    assert time.monotonic() - started < 1.0
+    assert 1 <= call.calls <= 3
 
 
 @pytest.mark.parametrize(
