@@ -2,7 +2,7 @@
 
 import typer
 
-from omnibase_infra.cli import cli_infra
+from omnibase_infra.cli import cli_contract, cli_infra
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -11,6 +11,7 @@ app = typer.Typer(
 
 # Each concern registers its own sub-commands here (one line each).
 app.add_typer(cli_infra.app, name="infra")
+app.add_typer(cli_contract.app, name="contract")
 
 
 def main() -> None:
