@@ -2,7 +2,7 @@
 
 import typer
 
-from omnibase_infra.cli import cli_contract, cli_infra
+from omnibase_infra.cli import cli_codegen, cli_contract, cli_infra
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -12,6 +12,7 @@ app = typer.Typer(
 # Each concern registers its own sub-commands here (one line each).
 app.add_typer(cli_infra.app, name="infra")
 app.add_typer(cli_contract.app, name="contract")
+app.command(name="codegen")(cli_codegen.codegen)
 
 
 def main() -> None:
