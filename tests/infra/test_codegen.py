@@ -139,8 +139,18 @@ def test_hand_written_file_in_the_output_folder_is_left_alone(project: Path) -> 
             "must be `type: object` or an `enum`",
         ),
         ("broken.yaml", "type: [object\n", "not valid YAML"),
+        ("person.yaml", PERSON.replace("{$ref: mood.yaml}", "{}"), "leaves a value untyped"),
     ],
-    ids=["unknown-ref", "inline-enum", "inline-object", "title", "file-name", "not-object", "yaml"],
+    ids=[
+        "unknown-ref",
+        "inline-enum",
+        "inline-object",
+        "title",
+        "file-name",
+        "not-object",
+        "yaml",
+        "untyped",
+    ],
 )
 def test_bad_schema_is_a_clear_error_naming_file_and_field(
     project: Path, file: str, text: str, message: str
