@@ -113,6 +113,23 @@ def test_stale_pid_file_is_reported_then_replaced_by_a_fresh_start(
     assert restarted.ready and restarted.pid not in (None, exited.pid)
 
 
+def test_server_running_with_other_settings_is_reported_not_replaced(
+    isolated: ModelOnexSettings,
+) -> None:
+    [running] = start_stack(isolated, lambda _line: None, ["valkey"])
+    moved = isolated.model_copy(update={"valkey": ModelValkeySettings(port=_free_port())})
+
+    [status] = stack_status(moved, ["valkey"])
+    with pytest.raises(LocalInfraError) as raised:
+        start_stack(moved, lambda _line: None, ["valkey"])
+
+    assert status.state is EnumServerState.OTHER_SETTINGS and status.pid == running.pid
+    assert str(raised.value).startswith(f"valkey: already running (pid {running.pid})")
+    assert "onex infra down valkey" in str(raised.value)
+    [still] = stack_status(isolated, ["valkey"])
+    assert still.ready and still.pid == running.pid
+
+
 def test_taken_port_is_one_line_naming_the_override_and_the_log(
     isolated: ModelOnexSettings,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -58,8 +59,16 @@ def status_table(rows: list[ModelServerStatus]) -> Table:
     for row in rows:
         ready = "[green]yes[/green]" if row.ready else f"[red]{row.state.value}[/red]"
         pid = str(row.pid) if row.pid is not None else "-"
-        table.add_row(row.name, row.version, str(row.port), pid, ready, str(row.log_path))
+        table.add_row(row.name, row.version, str(row.port), pid, ready, _shown(row.log_path))
     return table
+
+
+def _shown(path: Path) -> str:
+    # Relative to the working directory when inside it: short enough for the table.
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @contextmanager

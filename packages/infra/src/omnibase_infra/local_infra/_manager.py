@@ -28,11 +28,13 @@ def start_stack(
     """
     servers = select_servers(settings, names)
     with _stack_lock(settings):
-        to_start = [server for server in servers if _running(server) is None]
+        running = [server for server in servers if _running(server) is not None]
+        _check_still_matching(running)
+        to_start = [server for server in servers if server not in running]
         _check_can_start(to_start)
         for server in to_start:
             _start(server, progress)
-        _wait_until_ready(servers, progress)
+        _wait_until_ready(servers, to_start, progress)
     return stack_status(settings, names)
 
 
@@ -73,8 +75,13 @@ def select_servers(settings: ModelOnexSettings, names: Sequence[str] = ()) -> li
 def _status(server: LocalServer) -> ModelServerStatus:
     record = _process.read_record(_pid_path(server))
     if _process.live_process(record) is not None and record is not None:
-        state = EnumServerState.READY if server.is_ready() else EnumServerState.STARTING
         pid: int | None = record.pid
+        if not _matches(server, record):
+            state = EnumServerState.OTHER_SETTINGS
+        elif server.is_ready():
+            state = EnumServerState.READY
+        else:
+            state = EnumServerState.STARTING
     else:
         pid = None
         if record is not None:
@@ -91,6 +98,24 @@ def _status(server: LocalServer) -> ModelServerStatus:
         state=state,
         log_path=server.log_path,
     )
+
+
+def _check_still_matching(running: list[LocalServer]) -> None:
+    problems = []
+    for server in running:
+        record = _running(server)
+        if record is not None and not _matches(server, record):
+            problems.append(
+                f"{server.name}: already running (pid {record.pid}) with other ports, paths or "
+                f"version than the settings now say; run `onex infra down {server.name}`, then "
+                "`onex infra up`"
+            )
+    if problems:
+        raise LocalInfraError("\n".join(problems))
+
+
+def _matches(server: LocalServer, record: ModelServerProcess) -> bool:
+    return record.command == tuple(server.command()) and record.ports == server.ports
 
 
 def _check_can_start(servers: list[LocalServer]) -> None:
@@ -117,12 +142,14 @@ def _start(server: LocalServer, progress: Progress) -> None:
     server.prepare()
     record = _process.spawn(
         server.command(), log_path=server.log_path, cwd=server.data_dir, user=server.run_as_user
-    )
+    ).model_copy(update={"ports": server.ports})
     _process.write_record(pid_path, record)
     progress(f"{server.name}: starting {server.version} on port {server.port} (pid {record.pid})")
 
 
-def _wait_until_ready(servers: list[LocalServer], progress: Progress) -> None:
+def _wait_until_ready(
+    servers: list[LocalServer], started_now: list[LocalServer], progress: Progress
+) -> None:
     started = time.monotonic()
     waiting = list(servers)
     while waiting:
@@ -138,14 +165,25 @@ def _wait_until_ready(servers: list[LocalServer], progress: Progress) -> None:
                     _seed(server, record, time.monotonic() - started, progress)
                 waiting.remove(server)
             elif time.monotonic() - started > server.ready_timeout_s:
-                _process.stop(record, server.stop_signal, server.stop_timeout_s)
-                _pid_path(server).unlink(missing_ok=True)
-                raise LocalInfraError(
-                    f"{server.name}: not ready after {server.ready_timeout_s:.0f} s, stopped it; "
-                    f"read {server.log_path}, then run `onex infra up` again"
-                )
+                raise _not_ready(server, record, stop=server in started_now)
         if waiting:
             time.sleep(_POLL_S)
+
+
+def _not_ready(server: LocalServer, record: ModelServerProcess, *, stop: bool) -> LocalInfraError:
+    waited = f"not ready after {server.ready_timeout_s:.0f} s"
+    if not stop:
+        # Started earlier, maybe by someone else: report it, leave it alone.
+        return LocalInfraError(
+            f"{server.name}: running (pid {record.pid}) but {waited}; read {server.log_path}, "
+            f"then run `onex infra down {server.name}` and `onex infra up`"
+        )
+    _process.stop(record, server.stop_signal, server.stop_timeout_s)
+    _pid_path(server).unlink(missing_ok=True)
+    return LocalInfraError(
+        f"{server.name}: {waited}, stopped it; read {server.log_path}, "
+        "then run `onex infra up` again"
+    )
 
 
 def _seed(

@@ -73,7 +73,9 @@ def spawn(command: list[str], *, log_path: Path, cwd: Path, user: str | None) ->
             env=identity.env,
         )
     _children.append(child)
-    return ModelServerProcess(pid=child.pid, create_time=psutil.Process(child.pid).create_time())
+    return ModelServerProcess(
+        pid=child.pid, create_time=psutil.Process(child.pid).create_time(), command=tuple(command)
+    )
 
 
 def run_once(

@@ -7,5 +7,6 @@ class EnumServerState(StrEnum):
     READY = "ready"
     STARTING = "starting"
     STOPPED = "stopped"
+    OTHER_SETTINGS = "other settings"
     STALE = "stale pid file"
     PORT_TAKEN = "port taken"

@@ -82,7 +82,7 @@ class KafkaServer(LocalServer):
         kafka = self.settings.kafka
         progress(
             f"kafka: fetching Apache Kafka {kafka.version} jars from Maven Central "
-            "(first time only, about a minute)..."
+            "(first time only, usually under a minute)..."
         )
         started = time.monotonic()
         count = _maven.resolve_jars(

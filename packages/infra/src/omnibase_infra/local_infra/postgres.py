@@ -112,7 +112,10 @@ class PostgresServer(LocalServer):
             str(self.settings.postgres.bin_dir / "pg_isready"),
             "--quiet", "--host", self.host, "--port", str(self.port), "--timeout", "1",
         ]  # fmt: skip
-        return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+        try:
+            return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+        except OSError:
+            return False
 
     def after_ready(self) -> None:
         seeded = self._run(
