@@ -4,7 +4,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
 from omnibase_core.contracts import load_contract, render_contract_schema
 from omnibase_core.errors import ContractValidationError
 
