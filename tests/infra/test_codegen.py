@@ -139,7 +139,11 @@ def test_hand_written_file_in_the_output_folder_is_left_alone(project: Path) -> 
             "must be `type: object` or an `enum`",
         ),
         ("broken.yaml", "type: [object\n", "not valid YAML"),
-        ("person.yaml", PERSON.replace("{$ref: mood.yaml}", "{}"), "leaves a value untyped"),
+        (
+            "person.yaml",
+            PERSON.replace("{$ref: mood.yaml}", "{}"),
+            "person.yaml: a value is left untyped",
+        ),
     ],
     ids=[
         "unknown-ref",

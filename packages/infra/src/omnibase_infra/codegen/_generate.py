@@ -59,13 +59,14 @@ def render(schemas: SchemaSet, *, source: str, settings: Path) -> dict[str, str]
             disable_timestamp=True,
         )
         files = {path.name: path.read_text(encoding="utf-8") for path in out.glob("*.py")}
-    untyped = sorted(name for name, text in files.items() if _ANY.search(text))
-    if untyped:
-        raise ProtocolConfigurationError(
-            f"{source}: a schema leaves a value untyped (Any in {', '.join(untyped)}); "
-            "give every property a `type` or a `$ref`"
-        )
-    unexpected = set(files) - schemas.modules() - {"__init__.py"}
+    modules = schemas.modules()
+    for name, text in sorted(files.items()):
+        if _ANY.search(text):
+            raise ProtocolConfigurationError(
+                f"{source}/{modules.get(name, name)}: a value is left untyped (it would be Any); "
+                "give every property a `type` or a `$ref`"
+            )
+    unexpected = set(files) - set(modules) - {"__init__.py"}
     if unexpected:
         raise ProtocolConfigurationError(
             f"{source}: the schemas produced extra classes ({', '.join(sorted(unexpected))}); "

@@ -25,10 +25,14 @@ class SchemaSet:
 
     definitions: dict[str, dict[str, object]]
     class_names: dict[str, str]
+    files: dict[str, str]  # definition name -> schema file name
 
-    def modules(self) -> set[str]:
-        """The module file names the generator must produce, one per class."""
-        return {f"{_snake(name)}.py" for name in self.class_names.values()}
+    def modules(self) -> dict[str, str]:
+        """The module file names the generator must produce -> the schema file of each."""
+        return {
+            f"{_snake(class_name)}.py": self.files[name]
+            for name, class_name in self.class_names.items()
+        }
 
 
 def read_schemas(folder: Path) -> SchemaSet:
@@ -47,7 +51,7 @@ def read_schemas(folder: Path) -> SchemaSet:
         prepared = _prepare(file, schema, names, ())
         assert isinstance(prepared, dict)  # a mapping in, a mapping out
         definitions[name] = {"title": name, **prepared}
-    return SchemaSet(definitions, class_names)
+    return SchemaSet(definitions, class_names, {name: file for file, name in names.items()})
 
 
 def _definition_name(file: Path) -> str:
