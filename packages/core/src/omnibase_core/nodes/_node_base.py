@@ -46,6 +46,7 @@ class NodeBase:
             for name, model in self._resolved.messages.items()
         }
         self._consumed = tuple(binding.message_name for binding in self.contract.consumes)
+        self._produced = {b.message_name: b.category for b in self.contract.produces}
         self._handlers: dict[str, ProtocolNodeHandler] = {
             name: handler(self._handler_container())
             for name, handler in self._resolved.handlers.items()
@@ -139,7 +140,7 @@ class NodeBase:
                 envelope,
                 f"{self.kind} nodes return {_names(self.outputs)}, not {_names(extra)}",
             )
-        produced = {b.message_name: b.category for b in self.contract.produces}
+        produced = self._produced
         for emitted in (*output.events, *output.commands):
             if produced.get(emitted.message_type) is not emitted.category:
                 self._output_error(
