@@ -10,7 +10,13 @@ def contract_json_schema() -> dict[str, object]:
     """The JSON Schema of contract.yaml files."""
     schema: dict[str, object] = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
     schema.update(ModelContract.model_json_schema(by_alias=True))
+    # Model docstrings are Python documentation: leaving them out keeps the committed
+    # schema stable when prose changes.
+    definitions = schema.get("$defs")
+    for item in [schema, *(definitions.values() if isinstance(definitions, dict) else [])]:
+        item.pop("description", None)
     schema["title"] = "ONEX node contract"
+    schema["description"] = "A node's contract.yaml (see packages/core/README.md)."
     return schema
 
 
