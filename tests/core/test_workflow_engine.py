@@ -87,6 +87,26 @@ async def test_dependents_receive_their_dependencies_outputs_and_run_inputs() ->
     assert result.outputs == {"a": "A", "b": "B", "c": "C", "d": "D"}
 
 
+async def test_a_step_starts_only_after_all_its_dependencies_finished() -> None:
+    log: list[str] = []
+
+    def sleeping(name: str, seconds: float) -> StepAction:
+        async def action(inputs: dict[str, object]) -> object:
+            log.append(f"{name}:start")
+            await asyncio.sleep(seconds)
+            log.append(f"{name}:end")
+            return seconds
+
+        return action
+
+    definition = workflow(step("a"), step("b"), step("c", "a", "b"))
+    actions = {"a": sleeping("a", 0.03), "b": sleeping("b", 0.01), "c": sleeping("c", 0)}
+    result = await WorkflowEngine(definition, actions).run()
+    assert result.succeeded
+    assert log.index("c:start") > max(log.index("a:end"), log.index("b:end"))
+    assert result.outputs["c"] == 0
+
+
 async def test_independent_steps_run_at_the_same_time() -> None:
     b_started, c_started = asyncio.Event(), asyncio.Event()
     definition = workflow(step("b", timeout_seconds=5), step("c", timeout_seconds=5))

@@ -9,8 +9,9 @@ class ModelFsmDefinition(BaseModel):
 
     Checked when loaded: every state is reachable from `initial`, transitions name declared
     states, terminal states have no way out, and at most one transition can fire for any
-    (state, trigger): transitions sharing a state and trigger must each carry a guard that
-    contradicts a guard of the others (see `ModelFsmDefinition` docs in the README).
+    (state, trigger). Transitions sharing a state and trigger must each carry a guard on the
+    same field that contradicts one of the other's: eq/ne, lt/ge, le/gt or in/not_in with the
+    same operand, is_null/not_null, eq with different values, or in with disjoint lists.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
