@@ -376,7 +376,7 @@ from onex_core_samples.messages import ModelNodeAckTimedOut, ModelRequestIntrosp
 
 
 class HandlerUnderTest:
-    def __init__(self, container):
+    def __init__({params}):
         {init}
 
     async def handle(self, envelope, context):
@@ -389,13 +389,15 @@ def make_node(tmp_path: Path) -> Iterator[object]:
     sys.path.insert(0, str(tmp_path))
     made: list[str] = []
 
-    def make(archetype: str, kind: str, body: str, init: str = "pass") -> object:
+    def make(
+        archetype: str, kind: str, body: str, init: str = "pass", params: str = "self, container"
+    ) -> object:
         package = f"made_{tmp_path.name.replace('-', '_')}_{len(made)}"
         folder = tmp_path / package
         folder.mkdir()
         (folder / "__init__.py").write_text("")
         (folder / "contract.yaml").write_text(HEADER.format(kind=kind))
-        (folder / "handlers.py").write_text(HANDLER.format(init=init, body=body))
+        (folder / "handlers.py").write_text(HANDLER.format(init=init, body=body, params=params))
         (folder / "node.py").write_text(
             f"from omnibase_core.nodes import {archetype}\n\n\n"
             f"class NodeMade({archetype}):\n    pass\n"
@@ -501,3 +503,15 @@ async def test_handler_must_return_a_handler_output(make_node) -> None:  # type:
         NodeOutputError, match=r"HandlerUnderTest\.handle returned dict, not ModelHandlerOutput"
     ):
         await node.handle(introspection(), now=NOW)  # type: ignore[attr-defined]
+
+
+def test_handler_must_be_built_with_the_container(make_node) -> None:  # type: ignore[no-untyped-def]
+    body = "return ModelHandlerOutput(result=1)"
+    node_class = make_node("NodeCompute", "COMPUTE", body, params="self")
+    with pytest.raises(ContractValidationError) as caught:
+        build(node_class)
+    (issue,) = caught.value.issues
+    assert issue.reason == (
+        "HandlerUnderTest must be built as HandlerUnderTest(container): "
+        "give __init__ one container argument"
+    )

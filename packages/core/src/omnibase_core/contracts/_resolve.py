@@ -85,11 +85,27 @@ def _handler(
     ref: str, package: str | None, loc: Loc, problems: list[ContractFieldError]
 ) -> type | None:
     found = _find(ref, package, ("handlers",), loc, problems)
-    if found is not None and not inspect.iscoroutinefunction(getattr(found, "handle", None)):
+    if found is None:
+        return None
+    if not inspect.iscoroutinefunction(getattr(found, "handle", None)):
         reason = f"{found.__name__} has no `async def handle(self, envelope, context)` method"
         problems.append(ContractFieldError(loc, reason))
         return None
+    if not _takes_one_argument(found):
+        reason = f"{found.__name__} must be built as {found.__name__}(container)"
+        problems.append(ContractFieldError(loc, f"{reason}: give __init__ one container argument"))
+        return None
     return found
+
+
+def _takes_one_argument(cls: type) -> bool:
+    try:
+        inspect.signature(cls).bind(None)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to inspect (a builtin): let construction decide
+        return True
+    return True
 
 
 def _find(
