@@ -177,6 +177,12 @@ def test_parse_envelope_validates_the_payload_with_the_contract_model(
         assert parsed == incoming
     with pytest.raises(NodeRoutingError):
         node.parse_envelope(data, "ModelSomethingElse")
+    tick = ModelEventEnvelope.create(
+        ModelRuntimeTick(sequence=1, now=NOW), entity_id="runtime", producer="t", emitted_at=NOW
+    )
+    mislabelled = tick.model_copy(update={"message_type": "ModelNodeIntrospectionEvent"})
+    with pytest.raises(NodeRoutingError, match="the routing header says 'ModelRuntimeTick'"):
+        node.parse_envelope(mislabelled.model_dump_json(), "ModelRuntimeTick")
 
 
 async def test_dict_payloads_are_decoded_before_routing(container: ModelONEXContainer) -> None:

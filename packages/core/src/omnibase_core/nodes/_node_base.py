@@ -71,7 +71,14 @@ class NodeBase:
         envelope_type = self._envelope_types.get(message_type)
         if envelope_type is None or message_type not in self._consumed:
             raise self._no_route(message_type, None)
-        return envelope_type.model_validate_json(data)
+        envelope: Envelope = envelope_type.model_validate_json(data)
+        if envelope.message_type != message_type:
+            raise NodeRoutingError(
+                f"{self.name}: the routing header says {message_type!r} but the envelope "
+                f"says {envelope.message_type!r}",
+                correlation_id=envelope.correlation_id,
+            )
+        return envelope
 
     async def handle(
         self, envelope: Envelope, *, now: datetime | None = None, projection: object = None
