@@ -15,6 +15,7 @@ from omnibase_infra.config import (
 )
 from omnibase_infra.local_infra import (
     EnumServerState,
+    KafkaServer,
     LocalInfraError,
     ModelServerProcess,
     PostgresServer,
@@ -113,21 +114,22 @@ def test_stale_pid_file_is_reported_then_replaced_by_a_fresh_start(
     assert restarted.ready and restarted.pid not in (None, exited.pid)
 
 
-def test_server_running_with_other_settings_is_reported_not_replaced(
+def test_server_running_with_other_settings_is_reported_then_restarted(
     isolated: ModelOnexSettings,
 ) -> None:
     [running] = start_stack(isolated, lambda _line: None, ["valkey"])
+    assert running.pid is not None
+    old_tree = _server_tree(running.pid)
     moved = isolated.model_copy(update={"valkey": ModelValkeySettings(port=_free_port())})
+    said: list[str] = []
 
     [status] = stack_status(moved, ["valkey"])
-    with pytest.raises(LocalInfraError) as raised:
-        start_stack(moved, lambda _line: None, ["valkey"])
+    [restarted] = start_stack(moved, said.append, ["valkey"])
 
     assert status.state is EnumServerState.OTHER_SETTINGS and status.pid == running.pid
-    assert str(raised.value).startswith(f"valkey: already running (pid {running.pid})")
-    assert "onex infra down valkey" in str(raised.value)
-    [still] = stack_status(isolated, ["valkey"])
-    assert still.ready and still.pid == running.pid
+    assert said[0] == "valkey: its settings changed since it started; restarting it"
+    assert restarted.ready and restarted.port == moved.valkey.port
+    assert restarted.pid != running.pid and _still_running(old_tree) == []
 
 
 def test_taken_port_is_one_line_naming_the_override_and_the_log(
@@ -160,6 +162,45 @@ def test_missing_postgres_server_says_what_to_install(isolated: ModelOnexSetting
     message = str(raised.value)
     assert message.startswith("postgres: PostgreSQL server not found in /nonexistent")
     assert "install-system-packages.sh" in message and "ONEX_POSTGRES__BIN_DIR" in message
+
+
+def test_missing_java_says_what_to_install(
+    isolated: ModelOnexSettings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+
+    missing = KafkaServer(isolated).missing_prerequisite()
+
+    assert missing is not None and missing.startswith("Java not found on PATH; install Java 17")
+
+
+def test_missing_maven_matters_only_until_the_jars_are_cached(
+    isolated: ModelOnexSettings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    only_java = tmp_path / "bin"
+    only_java.mkdir()
+    java = shutil.which("java")
+    assert java is not None
+    (only_java / "java").symlink_to(java)
+    monkeypatch.setenv("PATH", str(only_java))
+    server = KafkaServer(isolated.model_copy(update={"cache_dir": tmp_path / "cache"}))
+
+    before = server.missing_prerequisite()
+    server.jar_dir.mkdir(parents=True)
+    (server.jar_dir / ".complete").touch()
+
+    assert before is not None and before.startswith("Maven (mvn) not found on PATH")
+    assert server.missing_prerequisite() is None
+
+
+def test_down_with_wipe_deletes_the_data(isolated: ModelOnexSettings) -> None:
+    start_stack(isolated, lambda _line: None, ["valkey"])
+    data_dir = isolated.state_dir / "valkey"
+    assert data_dir.is_dir()
+
+    stop_stack(isolated, lambda _line: None, ["valkey"], wipe=True)
+
+    assert not data_dir.exists()
 
 
 def test_server_that_exits_while_starting_points_at_its_log(isolated: ModelOnexSettings) -> None:

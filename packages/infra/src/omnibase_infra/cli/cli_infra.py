@@ -38,10 +38,15 @@ def up(names: Names = None) -> None:
 
 
 @app.command()
-def down(names: Names = None) -> None:
-    """Stop the servers (their data stays in .onex/ for the next start)."""
+def down(
+    names: Names = None,
+    wipe: Annotated[
+        bool, typer.Option(help="Also delete their data, so the next start is from empty.")
+    ] = False,
+) -> None:
+    """Stop the servers (their data stays in .onex/ for the next start unless --wipe)."""
     with _failing_cleanly():
-        stop_stack(load_settings(), _console.print, names or ())
+        stop_stack(load_settings(), _console.print, names or (), wipe=wipe)
     _console.print("local servers stopped")
 
 

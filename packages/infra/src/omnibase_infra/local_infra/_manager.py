@@ -1,6 +1,7 @@
 """Bring the local stack up, down, and report it: idempotent, one lock, one pid file each."""
 
 import fcntl
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,14 +24,15 @@ def start_stack(
 ) -> list[ModelServerStatus]:
     """Start every stack server not already running and wait until all are ready.
 
-    A second call while the servers run changes nothing. Raises `LocalInfraError` with one
-    line per problem (missing prerequisite, taken port, failed start) and the log to read.
+    A second call while the servers run changes nothing; a server started with other
+    settings (ports, paths, flags) is restarted. Raises `LocalInfraError` with one line per
+    problem (missing prerequisite, taken port, failed start) and the log to read.
     """
     servers = select_servers(settings, names)
     with _stack_lock(settings):
-        running = [server for server in servers if _running(server) is not None]
-        _check_still_matching(running)
-        to_start = [server for server in servers if server not in running]
+        for server in servers:
+            _stop_if_changed(server, progress)
+        to_start = [server for server in servers if _running(server) is None]
         _check_can_start(to_start)
         for server in to_start:
             _start(server, progress)
@@ -38,21 +40,24 @@ def start_stack(
     return stack_status(settings, names)
 
 
-def stop_stack(settings: ModelOnexSettings, progress: Progress, names: Sequence[str] = ()) -> None:
-    """Stop the stack's servers in reverse start order; a no-op for servers not running."""
+def stop_stack(
+    settings: ModelOnexSettings,
+    progress: Progress,
+    names: Sequence[str] = (),
+    *,
+    wipe: bool = False,
+) -> None:
+    """Stop the stack's servers in reverse start order; a no-op for servers not running.
+
+    With `wipe`, also delete their data directories so the next start is from empty.
+    """
     servers = select_servers(settings, names)
     with _stack_lock(settings):
         for server in reversed(servers):
-            pid_path = _pid_path(server)
-            record = _process.read_record(pid_path)
-            if record is None:
-                continue
-            if _process.live_process(record) is None:
-                progress(f"{server.name}: removed a stale pid file (pid {record.pid} had exited)")
-            else:
-                progress(f"{server.name}: stopping (pid {record.pid})")
-                _process.stop(record, server.stop_signal, server.stop_timeout_s)
-            pid_path.unlink(missing_ok=True)
+            _stop(server, progress)
+            if wipe and server.data_dir.exists():
+                shutil.rmtree(server.data_dir)
+                progress(f"{server.name}: deleted its data in {server.data_dir}")
 
 
 def stack_status(settings: ModelOnexSettings, names: Sequence[str] = ()) -> list[ModelServerStatus]:
@@ -100,18 +105,24 @@ def _status(server: LocalServer) -> ModelServerStatus:
     )
 
 
-def _check_still_matching(running: list[LocalServer]) -> None:
-    problems = []
-    for server in running:
-        record = _running(server)
-        if record is not None and not _matches(server, record):
-            problems.append(
-                f"{server.name}: already running (pid {record.pid}) with other ports, paths or "
-                f"version than the settings now say; run `onex infra down {server.name}`, then "
-                "`onex infra up`"
-            )
-    if problems:
-        raise LocalInfraError("\n".join(problems))
+def _stop(server: LocalServer, progress: Progress) -> None:
+    pid_path = _pid_path(server)
+    record = _process.read_record(pid_path)
+    if record is None:
+        return
+    if _process.live_process(record) is None:
+        progress(f"{server.name}: removed a stale pid file (pid {record.pid} had exited)")
+    else:
+        progress(f"{server.name}: stopping (pid {record.pid})")
+        _process.stop(record, server.stop_signal, server.stop_timeout_s)
+    pid_path.unlink(missing_ok=True)
+
+
+def _stop_if_changed(server: LocalServer, progress: Progress) -> None:
+    record = _running(server)
+    if record is not None and not _matches(server, record):
+        progress(f"{server.name}: its settings changed since it started; restarting it")
+        _stop(server, progress)
 
 
 def _matches(server: LocalServer, record: ModelServerProcess) -> bool:

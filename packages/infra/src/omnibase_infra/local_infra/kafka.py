@@ -167,7 +167,7 @@ class KafkaServer(LocalServer):
 
     def _java(self, main_class: str, *arguments: str) -> list[str]:
         return [
-            "java", "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+            "java", "-Xms128m", "-Xmx512m", "-Djava.awt.headless=true",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS",
             "-cp", f"{self.jar_dir}/*", main_class, *arguments,
