@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from .enum_node_health import EnumNodeHealth
+from .enum_node_introspection_reason import EnumNodeIntrospectionReason
+from .enum_node_shutdown_reason import EnumNodeShutdownReason
+from .enum_node_type import EnumNodeType
 from .model_node_heartbeat import ModelNodeHeartbeat
+from .model_node_introspection_event import ModelNodeIntrospectionEvent
+from .model_node_registration_accepted import ModelNodeRegistrationAccepted
+from .model_node_registration_ack import ModelNodeRegistrationAck
+from .model_node_shutdown import ModelNodeShutdown
+from .model_registry_request_introspection import ModelRegistryRequestIntrospection
 
 __all__ = [
     "EnumNodeHealth",
+    "EnumNodeIntrospectionReason",
+    "EnumNodeShutdownReason",
+    "EnumNodeType",
     "ModelNodeHeartbeat",
+    "ModelNodeIntrospectionEvent",
+    "ModelNodeRegistrationAccepted",
+    "ModelNodeRegistrationAck",
+    "ModelNodeShutdown",
+    "ModelRegistryRequestIntrospection",
 ]
