@@ -1,5 +1,30 @@
-"""The one topic grammar: `{env}.onex.{evt|cmd|intent}.{name}.v{N}`."""
+"""The one topic grammar: `{env}.onex.{evt|cmd|intent}.{name}.v{N}`, and the registration topics."""
 
 from omnibase_core.messaging.model_topic import GRAMMAR, ModelTopic
+from omnibase_core.messaging.registration_topics import (
+    REGISTRATION_TOPICS,
+    TOPIC_CONSUL_REGISTRATION,
+    TOPIC_CONSUL_REGISTRATION_RESULT,
+    TOPIC_NODE_HEARTBEAT,
+    TOPIC_NODE_INTROSPECTION,
+    TOPIC_NODE_REGISTRATION_ACK,
+    TOPIC_NODE_REGISTRATION_DECISION,
+    TOPIC_NODE_SHUTDOWN,
+    TOPIC_REGISTRY_REQUEST_INTROSPECTION,
+    TOPIC_RUNTIME_TICK,
+)
 
-__all__ = ["GRAMMAR", "ModelTopic"]
+__all__ = [
+    "GRAMMAR",
+    "REGISTRATION_TOPICS",
+    "TOPIC_CONSUL_REGISTRATION",
+    "TOPIC_CONSUL_REGISTRATION_RESULT",
+    "TOPIC_NODE_HEARTBEAT",
+    "TOPIC_NODE_INTROSPECTION",
+    "TOPIC_NODE_REGISTRATION_ACK",
+    "TOPIC_NODE_REGISTRATION_DECISION",
+    "TOPIC_NODE_SHUTDOWN",
+    "TOPIC_REGISTRY_REQUEST_INTROSPECTION",
+    "TOPIC_RUNTIME_TICK",
+    "ModelTopic",
+]
