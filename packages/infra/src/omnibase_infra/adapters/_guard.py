@@ -7,7 +7,7 @@ from uuid import UUID
 
 from omnibase_core.contracts import ModelCircuitBreakerPolicy, ModelRetryPolicy
 
-from omnibase_infra.enums import EnumInfraTransportType
+from omnibase_infra.enums import EnumCircuitState, EnumInfraTransportType
 from omnibase_infra.errors import ModelInfraErrorContext, RuntimeHostError
 from omnibase_infra.mixins import MixinAsyncCircuitBreaker
 from omnibase_infra.resilience import is_transient, retry_async
@@ -41,6 +41,11 @@ class GuardedAdapter(MixinAsyncCircuitBreaker):
     def target_name(self) -> str:
         """The service and address this adapter talks to, safe to show in errors and labels."""
         return self._target_name
+
+    @property
+    def circuit_state(self) -> EnumCircuitState:
+        """Where this adapter's breaker stands (for `/ready`, dashboards and tests)."""
+        return self._circuit_breaker_state
 
     @abstractmethod
     def _translate(
@@ -91,8 +96,13 @@ class GuardedAdapter(MixinAsyncCircuitBreaker):
         retry_if: Callable[[BaseException], bool] = is_transient,
     ) -> T:
         """`_guarded` with the adapter's retry policy; use only where a repeat is harmless."""
+
+        async def attempt() -> T:
+            # A named coroutine function: tenacity would not await a lambda's coroutine.
+            return await self._guarded(operation, call, correlation_id)
+
         return await retry_async(
-            lambda: self._guarded(operation, call, correlation_id),
+            attempt,
             policy=self._retry_policy,
             operation=f"{self._target_name} {operation}",
             correlation_id=correlation_id,

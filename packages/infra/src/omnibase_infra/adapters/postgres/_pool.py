@@ -1,12 +1,14 @@
 """A pool of PostgreSQL connections behind a circuit breaker, with task-scoped transactions."""
 
+from __future__ import annotations
+
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Literal, Self, TypeAlias
 from uuid import UUID
 
 import asyncpg
@@ -25,12 +27,15 @@ from omnibase_infra.errors import ModelInfraErrorContext, RuntimeHostError
 
 logger = logging.getLogger(__name__)
 
-PostgresConnection = PoolConnectionProxy[asyncpg.Record]
+if TYPE_CHECKING:
+    PostgresConnection: TypeAlias = PoolConnectionProxy[asyncpg.Record]
+else:  # asyncpg's classes are generic only in its stubs
+    PostgresConnection = PoolConnectionProxy
 IsolationLevel = Literal["read_committed", "read_uncommitted", "repeatable_read", "serializable"]
 
 # The connection each pool manager has pinned for the current task (inside `connection()`
 # or `transaction()`); child tasks inherit it, so they must not query concurrently.
-_pinned: ContextVar[Mapping["PostgresPoolManager", PostgresConnection]] = ContextVar(
+_pinned: ContextVar[Mapping[PostgresPoolManager, PostgresConnection]] = ContextVar(
     "onex_postgres_pinned", default=MappingProxyType({})
 )
 

@@ -34,7 +34,7 @@ def translate_postgres_error(
             "the password (Vault outside local development). Not retried.",
             context,
         )
-    if isinstance(error, asyncpg.QueryCanceledError | TimeoutError):
+    if isinstance(error, (asyncpg.QueryCanceledError, TimeoutError)):
         return InfraTimeoutError(
             f"{where}: {context.operation} did not finish in time ({type(error).__name__}); "
             "make the statement cheaper or raise the timeout",
@@ -61,9 +61,7 @@ def translate_postgres_error(
 
 
 def _is_connection_failure(error: Exception) -> bool:
-    if isinstance(error, _SERVER_GOING_AWAY | asyncpg.PostgresConnectionError | OSError):
-        return True
-    if isinstance(error, asyncpg.ConnectionDoesNotExistError):
+    if isinstance(error, (*_SERVER_GOING_AWAY, asyncpg.PostgresConnectionError, OSError)):
         return True
     return isinstance(error, asyncpg.InterfaceError) and "closed" in str(error)
 
