@@ -1,6 +1,6 @@
 """Consul: register services with TTL/HTTP checks, query health and the catalogue, use KV.
 
-`async with ConsulAdapter(settings.consul) as consul:` then `await consul.register(
+`async with ConsulAdapter.from_settings(load_settings()) as consul:` then `await consul.register(
 ModelConsulServiceRegistration(..., check=ModelConsulCheck.ttl(15)))`,
 `await consul.set_check_status(service_id, EnumConsulCheckStatus.PASSING)`,
 `await consul.healthy_instances(name)`. Implements `omnibase_spi.ProtocolServiceDiscovery`.
@@ -13,10 +13,9 @@ from omnibase_infra.adapters.consul._meta import (
     META_MAX_PAIRS,
     META_VALUE_MAX_BYTES,
     filter_meta,
-    meta_allow_list,
 )
-from omnibase_infra.adapters.consul._token import consul_token_from
 from omnibase_infra.adapters.consul.enum_consul_check_status import EnumConsulCheckStatus
+from omnibase_infra.adapters.consul.model_consul_adapter_config import ModelConsulAdapterConfig
 from omnibase_infra.adapters.consul.model_consul_check import ModelConsulCheck
 from omnibase_infra.adapters.consul.model_consul_service_instance import (
     ModelConsulServiceInstance,
@@ -32,10 +31,9 @@ __all__ = [
     "META_VALUE_MAX_BYTES",
     "ConsulAdapter",
     "EnumConsulCheckStatus",
+    "ModelConsulAdapterConfig",
     "ModelConsulCheck",
     "ModelConsulServiceInstance",
     "ModelConsulServiceRegistration",
-    "consul_token_from",
     "filter_meta",
-    "meta_allow_list",
 ]

@@ -1,22 +1,19 @@
 """The Consul adapter: service registration, TTL/HTTP checks, health and catalogue, KV."""
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from types import TracebackType
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Self
 from uuid import UUID
 
 import aiohttp
-from pydantic import SecretStr
 
+from omnibase_infra.adapters._config import build_config
+from omnibase_infra.adapters._guard import GuardedAdapter
 from omnibase_infra.adapters.consul import _wire
-from omnibase_infra.adapters.consul._errors import is_outage, translate
-from omnibase_infra.adapters.consul._meta import (
-    DEFAULT_CONSUL_META_KEYS,
-    filter_meta,
-    meta_allow_list,
-)
+from omnibase_infra.adapters.consul._errors import translate
+from omnibase_infra.adapters.consul._meta import filter_meta
 from omnibase_infra.adapters.consul._transport import ConsulClient
 from omnibase_infra.adapters.consul.enum_consul_check_status import EnumConsulCheckStatus
+from omnibase_infra.adapters.consul.model_consul_adapter_config import ModelConsulAdapterConfig
 from omnibase_infra.adapters.consul.model_consul_check import ModelConsulCheck
 from omnibase_infra.adapters.consul.model_consul_service_instance import (
     ModelConsulServiceInstance,
@@ -24,17 +21,11 @@ from omnibase_infra.adapters.consul.model_consul_service_instance import (
 from omnibase_infra.adapters.consul.model_consul_service_registration import (
     ModelConsulServiceRegistration,
 )
-from omnibase_infra.config import ModelConsulSettings
+from omnibase_infra.config import ModelOnexSettings
 from omnibase_infra.enums import EnumInfraTransportType
-from omnibase_infra.errors import (
-    ModelInfraErrorContext,
-    ProtocolConfigurationError,
-    RuntimeHostError,
-)
-from omnibase_infra.mixins import MixinAsyncCircuitBreaker
+from omnibase_infra.errors import InfraConnectionError, ModelInfraErrorContext, RuntimeHostError
 from omnibase_infra.observability import sanitize
 
-_CONSUL = EnumInfraTransportType.CONSUL
 _CHECK_ENDPOINTS = {
     EnumConsulCheckStatus.PASSING: "ttl_pass",
     EnumConsulCheckStatus.WARNING: "ttl_warn",
@@ -42,75 +33,62 @@ _CHECK_ENDPOINTS = {
 }
 
 
-class ConsulAdapter(MixinAsyncCircuitBreaker):
+class ConsulAdapter(GuardedAdapter):
     """Registers services with a Consul agent and reads health, the catalogue and KV.
 
-    Use it as `async with ConsulAdapter(settings.consul) as consul: ...`. Every call has a
-    total timeout and goes through the adapter's circuit breaker; failures surface as
+    `async with ConsulAdapter.from_settings(settings) as consul: ...`. Every request has a
+    total timeout and passes the adapter's circuit breaker; failures surface as
     `InfraConnectionError`, `InfraTimeoutError`, `InfraAuthenticationError` or, while the
-    breaker is open, `InfraUnavailableError`. The ACL token is sent as a header only.
+    breaker is open, `InfraUnavailableError`. The ACL token (settings, or
+    `token=await vault.read_secret_value(...)`) is sent as a header only.
     """
 
-    def __init__(
-        self,
-        settings: ModelConsulSettings,
-        *,
-        token: SecretStr | None = None,
-        timeout_seconds: float = 5.0,
-        meta_keys: Iterable[str] = DEFAULT_CONSUL_META_KEYS,
-        breaker_threshold: int = 5,
-        breaker_reset_seconds: float = 30.0,
-    ) -> None:
-        if timeout_seconds <= 0:
-            raise ProtocolConfigurationError(
-                f"Consul timeout_seconds={timeout_seconds} is invalid: use more than 0",
-                setting="timeout_seconds",
-            )
-        self.settings = settings
-        self.meta_keys = meta_allow_list(meta_keys)
-        self._token = token or settings.token
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+    transport_type = EnumInfraTransportType.CONSUL
+
+    def __init__(self, config: ModelConsulAdapterConfig) -> None:
+        self.config = config
         self._session: aiohttp.ClientSession | None = None
         self._client: ConsulClient | None = None
-        self._init_circuit_breaker(
-            threshold=breaker_threshold,
-            reset_timeout=breaker_reset_seconds,
-            service_name=f"consul@{settings.host}:{settings.port}",
-            transport_type=_CONSUL,
+        self._init_guard(config.target_name, config.circuit_breaker, config.retry)
+
+    @classmethod
+    def from_settings(cls, settings: ModelOnexSettings, **overrides: object) -> Self:
+        """An adapter for `settings.consul`, with any config field overridden by keyword."""
+        consul = settings.consul
+        base = {"host": consul.host, "port": consul.port, "token": consul.token}
+        return cls(
+            build_config(ModelConsulAdapterConfig, base, overrides, env_prefix="ONEX_CONSUL__")
         )
 
-    async def open(self) -> None:
-        """Create the pooled HTTP session (must run inside the event loop that will use it)."""
+    async def start(self) -> None:
+        """Create the pooled HTTP session (inside the event loop that will use it)."""
         if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-            token = self._token.get_secret_value() if self._token else None
-            self._client = ConsulClient(self.settings.url, self._session, token)
+            timeout = aiohttp.ClientTimeout(total=self.config.timeout_seconds)
+            self._session = aiohttp.ClientSession(timeout=timeout)
+            token = self.config.token.get_secret_value() if self.config.token else None
+            self._client = ConsulClient(self.config.url, self._session, token)
 
     async def close(self) -> None:
-        """Close the HTTP session; the adapter can be opened again afterwards."""
+        """Close the HTTP session; `start()` opens a new one."""
         session, self._session, self._client = self._session, None, None
         if session is not None:
             await session.close()
 
     async def __aenter__(self) -> Self:
-        await self.open()
+        await self.start()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def ping(self, *, correlation_id: UUID | None = None) -> bool:
-        """True when the agent answers and its cluster has a leader."""
-        try:
-            leader = await self._call("ping", lambda c: c.status.leader(), correlation_id)
-        except RuntimeHostError:
-            return False
-        return isinstance(leader, str) and leader != ""
+    async def ping(self, *, correlation_id: UUID | None = None) -> None:
+        """Return when the agent answers and its cluster has a leader; raise why not."""
+        leader = await self._call("ping", lambda c: c.status.leader(), correlation_id)
+        if not leader:
+            raise InfraConnectionError(
+                f"Consul at {self.config.url} answers but has no cluster leader yet",
+                self._error_context("ping", correlation_id),
+            )
 
     async def register(
         self,
@@ -128,13 +106,12 @@ class ConsulAdapter(MixinAsyncCircuitBreaker):
                 address=registration.address,
                 port=registration.port,
                 tags=list(registration.tags),
-                meta=filter_meta(registration.meta, self.meta_keys),
+                meta=filter_meta(registration.meta, self.config.meta_keys),
                 check=check.to_consul(registration.check_id, registration.service_name)
                 if check
                 else None,
             ),
             correlation_id,
-            target=registration.service_id,
         )
 
     async def register_service(
@@ -169,7 +146,6 @@ class ConsulAdapter(MixinAsyncCircuitBreaker):
             "deregister_service",
             lambda c: c.agent.service.deregister(service_id),
             correlation_id,
-            target=service_id,
         )
 
     async def set_check_status(
@@ -189,13 +165,12 @@ class ConsulAdapter(MixinAsyncCircuitBreaker):
             f"check_{status.value}",
             lambda c: getattr(c.agent.check, endpoint)(check_id, notes=clean_note),
             correlation_id,
-            target=check_id,
         )
         if updated is not True:
             raise RuntimeHostError(
                 f"Consul has no TTL check {check_id!r}; register the service with "
                 "ModelConsulCheck.ttl(...) first",
-                self._context(f"check_{status.value}", correlation_id, check_id),
+                self._error_context(f"check_{status.value}", correlation_id, check_id=check_id),
                 code="CONSUL_CHECK_NOT_FOUND",
             )
 
@@ -207,7 +182,7 @@ class ConsulAdapter(MixinAsyncCircuitBreaker):
             "health_service",
             lambda c: c.health.service(service_name, passing=True),
             correlation_id,
-            target=service_name,
+            retried=True,
         )
         return _wire.health_instances(answer)
 
@@ -219,14 +194,14 @@ class ConsulAdapter(MixinAsyncCircuitBreaker):
             "catalog_service",
             lambda c: c.catalog.service(service_name),
             correlation_id,
-            target=service_name,
+            retried=True,
         )
         return _wire.catalog_instances(answer)
 
     async def catalog_services(self, *, correlation_id: UUID | None = None) -> dict[str, list[str]]:
         """Every service name in the catalogue with its tags."""
         answer = await self._call(
-            "catalog_services", lambda c: c.catalog.services(), correlation_id
+            "catalog_services", lambda c: c.catalog.services(), correlation_id, retried=True
         )
         return _wire.catalog_services(answer)
 
@@ -240,7 +215,7 @@ class ConsulAdapter(MixinAsyncCircuitBreaker):
     async def kv_get(self, key: str, *, correlation_id: UUID | None = None) -> bytes | None:
         """The value stored at `key`, or None when there is no such key."""
         key = key.lstrip("/")
-        answer = await self._call("kv_get", lambda c: c.kv.get(key), correlation_id, target=key)
+        answer = await self._call("kv_get", lambda c: c.kv.get(key), correlation_id, retried=True)
         return _wire.kv_value(answer)
 
     async def kv_put(
@@ -248,12 +223,12 @@ class ConsulAdapter(MixinAsyncCircuitBreaker):
     ) -> None:
         """Store `value` at `key`, replacing what was there."""
         key = key.lstrip("/")
-        await self._call("kv_put", lambda c: c.kv.put(key, value), correlation_id, target=key)
+        await self._call("kv_put", lambda c: c.kv.put(key, value), correlation_id)
 
     async def kv_delete(self, key: str, *, correlation_id: UUID | None = None) -> None:
         """Delete `key` (no error if it does not exist)."""
         key = key.lstrip("/")
-        await self._call("kv_delete", lambda c: c.kv.delete(key), correlation_id, target=key)
+        await self._call("kv_delete", lambda c: c.kv.delete(key), correlation_id)
 
     async def _call(
         self,
@@ -261,41 +236,19 @@ class ConsulAdapter(MixinAsyncCircuitBreaker):
         request: Callable[[ConsulClient], Awaitable[object]],
         correlation_id: UUID | None,
         *,
-        target: str | None = None,
+        retried: bool = False,
     ) -> object:
-        """Run one Consul request through the breaker; translate whatever goes wrong."""
-        client = self._require_client(operation, correlation_id)
-        async with self._circuit_breaker_lock:
-            await self._check_circuit_breaker(operation, correlation_id)
-        try:
-            answer = await request(client)
-        except Exception as error:
-            async with self._circuit_breaker_lock:
-                if is_outage(error):
-                    await self._record_circuit_failure(operation, correlation_id)
-                else:
-                    await self._reset_circuit_breaker()
-            context = self._context(operation, correlation_id, target)
-            raise translate(error, context, self.settings.url) from error
-        async with self._circuit_breaker_lock:
-            await self._reset_circuit_breaker()
-        return answer
-
-    def _require_client(self, operation: str, correlation_id: UUID | None) -> ConsulClient:
-        if self._client is None:
+        """Send one request through the breaker (and the retry policy when `retried`)."""
+        client = self._client
+        if client is None:
             raise RuntimeHostError(
-                f"ConsulAdapter is not open for {operation}; use `async with ConsulAdapter(...)`",
-                self._context(operation, correlation_id),
-                code="ADAPTER_NOT_OPEN",
+                f"{self.target_name} is not started for {operation}; use `async with` "
+                "or `await adapter.start()`",
+                self._error_context(operation, correlation_id),
+                code="ADAPTER_NOT_STARTED",
             )
-        return self._client
+        guard = self._retried if retried else self._guarded
+        return await guard(operation, lambda: request(client), correlation_id)
 
-    def _context(
-        self, operation: str, correlation_id: UUID | None, target: str | None = None
-    ) -> ModelInfraErrorContext:
-        return ModelInfraErrorContext(
-            transport_type=_CONSUL,
-            operation=operation,
-            correlation_id=correlation_id,
-            target_name=target or self.service_name,
-        )
+    def _translate(self, error: Exception, context: ModelInfraErrorContext) -> RuntimeHostError:
+        return translate(error, context, self.config.url)

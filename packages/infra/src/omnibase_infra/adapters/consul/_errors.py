@@ -13,23 +13,13 @@ from omnibase_infra.errors import (
     RuntimeHostError,
 )
 
-# Errors that say Consul itself is unreachable or failing: they count against the breaker.
-# A 4xx answer means Consul is up and refused this one request.
-OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
-    TimeoutError,
-    aiohttp.ClientError,
-    json.JSONDecodeError,
-    consul.base.Timeout,
-)
-
-
-def is_outage(error: BaseException) -> bool:
-    """Whether `error` means Consul is down or broken (a 5xx answer included)."""
-    return isinstance(error, OUTAGE_ERRORS) or type(error) is consul.base.ConsulException
-
 
 def translate(error: Exception, context: ModelInfraErrorContext, url: str) -> RuntimeHostError:
-    """The ONEX error for a failed Consul call; messages say what to check, never the token."""
+    """The ONEX error for a failed Consul call; messages say what to check, never the token.
+
+    Lost connections, timeouts and 5xx answers become transient errors (they count
+    against the breaker); a refused token or a 4xx answer means Consul is up.
+    """
     operation = context.operation
     if isinstance(error, TimeoutError | consul.base.Timeout):
         return InfraTimeoutError(

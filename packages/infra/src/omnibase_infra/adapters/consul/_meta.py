@@ -2,9 +2,8 @@
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from omnibase_infra.errors import ProtocolConfigurationError
 from omnibase_infra.observability import sanitize
 
 logger = logging.getLogger(__name__)
@@ -21,23 +20,13 @@ DEFAULT_CONSUL_META_KEYS = frozenset(
 )
 
 
-def meta_allow_list(keys: Iterable[str]) -> frozenset[str]:
-    """Check an allow-list once: every key must be one Consul accepts."""
-    allowed = frozenset(keys)
-    if len(allowed) > META_MAX_PAIRS:
-        raise ProtocolConfigurationError(
-            f"the Consul meta allow-list has {len(allowed)} keys; Consul keeps at most "
-            f"{META_MAX_PAIRS}",
-            setting="meta_keys",
-        )
-    for key in sorted(allowed):
-        if not _is_valid_key(key):
-            raise ProtocolConfigurationError(
-                f"Consul meta key {sanitize(key)!r} is invalid: use 1-{META_KEY_MAX_LENGTH} "
-                f"letters, digits, '-' or '_', not starting with {_RESERVED_PREFIX!r}",
-                setting="meta_keys",
-            )
-    return allowed
+def meta_key_problem(key: str) -> str | None:
+    """Why Consul would refuse `key` as a meta key, or None when it is fine."""
+    if len(key) > META_KEY_MAX_LENGTH or _META_KEY.fullmatch(key) is None:
+        return f"use 1-{META_KEY_MAX_LENGTH} letters, digits, '-' or '_'"
+    if key.startswith(_RESERVED_PREFIX):
+        return f"the {_RESERVED_PREFIX!r} prefix is reserved by Consul"
+    return None
 
 
 def filter_meta(meta: Mapping[str, str], allowed: frozenset[str]) -> dict[str, str]:
@@ -50,14 +39,6 @@ def filter_meta(meta: Mapping[str, str], allowed: frozenset[str]) -> dict[str, s
             ", ".join(sanitize(key) for key in dropped),
         )
     return {key: _cut(value) for key, value in meta.items() if key in allowed}
-
-
-def _is_valid_key(key: str) -> bool:
-    return (
-        len(key) <= META_KEY_MAX_LENGTH
-        and _META_KEY.fullmatch(key) is not None
-        and not key.startswith(_RESERVED_PREFIX)
-    )
 
 
 def _cut(value: str) -> str:
