@@ -1,5 +1,6 @@
 """`onex codegen`: message models come from the YAML schemas, and stale ones fail the build."""
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -9,7 +10,7 @@ from omnibase_core.models.generated import EnumNodeHealth, ModelNodeHeartbeat
 from omnibase_infra.cli import app
 from omnibase_infra.codegen import run_codegen
 from omnibase_infra.errors import ProtocolConfigurationError
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -141,8 +142,33 @@ def test_hand_written_file_in_the_output_folder_is_left_alone(project: Path) -> 
         ("broken.yaml", "type: [object\n", "not valid YAML"),
         (
             "person.yaml",
+            PERSON.replace("minLength: 1", "format: email"),
+            "unsupported format 'email'",
+        ),
+        (
+            "person.yaml",
+            PERSON.replace("minLength: 1", "minItems: 1"),
+            "unsupported keyword(s) minItems",
+        ),
+        (
+            "person.yaml",
+            PERSON.replace("additionalProperties: false", "additionalProperties: true"),
+            "messages are closed",
+        ),
+        (
+            "person.yaml",
+            PERSON.replace("  name:", "  json:").replace("[name]", "[json]"),
+            "properties.json: field names",
+        ),
+        (
+            "person.yaml",
+            PERSON.replace("required: [name]", "required: [nme]"),
+            "'nme' is not in properties",
+        ),
+        (
+            "person.yaml",
             PERSON.replace("{$ref: mood.yaml}", "{}"),
-            "person.yaml: a value is left untyped",
+            "properties.mood: type is missing",
         ),
     ],
     ids=[
@@ -154,6 +180,11 @@ def test_hand_written_file_in_the_output_folder_is_left_alone(project: Path) -> 
         "not-object",
         "yaml",
         "untyped",
+        "format",
+        "keyword",
+        "open-object",
+        "field-name",
+        "required",
     ],
 )
 def test_bad_schema_is_a_clear_error_naming_file_and_field(
@@ -179,3 +210,64 @@ def test_cli_reports_a_missing_config_clearly(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["codegen", "--config", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2
     assert "codegen config not found" in result.output
+
+
+RICH = """\
+description: Every supported shape in one message.
+type: object
+additionalProperties: false
+required: [tags, labels, ratio]
+properties:
+  tags:
+    type: array
+    maxItems: 3
+    items: {type: string, pattern: '^[a-z]+\\d*$'}
+  labels:
+    type: object
+    maxProperties: 2
+    propertyNames: {pattern: '^[a-z]+$'}
+    additionalProperties: {type: string, maxLength: 5}
+  ratio: {type: number, exclusiveMinimum: 0, maximum: 1}
+  note: {type: [string, 'null'], description: Nullable and optional.}
+  mood: {$ref: mood.yaml, default: busy}
+  count: {type: integer, default: 3}
+  kind: {const: rich}
+  anything: {type: object}
+"""
+
+
+def test_constraints_stay_inline_and_models_validate_them(project: Path) -> None:
+    (project.parent / "messages" / "rich.yaml").write_text(RICH)
+    run_codegen(project)
+    source = (project.parents[1] / "pkg" / "generated" / "model_rich.py").read_text()
+    assert "RootModel" not in source
+    assert 'list[Annotated[str, Field(pattern=r"^[a-z]+\\d*$")]]' in source
+    assert "mood: EnumMood = EnumMood.BUSY" in source
+    namespace: dict[str, object] = {}
+    package = project.parents[1] / "pkg"
+    sys.path.insert(0, str(package.parent))
+    try:
+        exec("from pkg.generated import ModelRich, EnumMood", namespace)
+    finally:
+        sys.path.remove(str(package.parent))
+    model = namespace["ModelRich"]
+    assert isinstance(model, type) and issubclass(model, BaseModel)
+    ok = {"tags": ["a1"], "labels": {"x": "y"}, "ratio": 0.5}
+    made = model.model_validate(ok)
+    assert made.model_dump() == ok | {
+        "note": None,
+        "mood": "busy",
+        "count": 3,
+        "kind": None,
+        "anything": None,
+    }
+    for bad in (
+        {"tags": ["A"]},
+        {"tags": ["a"] * 4},
+        {"labels": {"X": "y"}},
+        {"labels": {"x": "toolong"}},
+        {"ratio": 0},
+        {"kind": "poor"},
+    ):
+        with pytest.raises(ValidationError):
+            model.model_validate(ok | bad)

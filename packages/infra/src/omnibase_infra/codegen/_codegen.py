@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from omnibase_infra.codegen._generate import HEADER, render
+from omnibase_infra.codegen._generate import render
+from omnibase_infra.codegen._render import HEADER
 from omnibase_infra.codegen._schemas import read_schemas
 from omnibase_infra.codegen.model_codegen_config import ModelCodegenConfig
 from omnibase_infra.codegen.model_codegen_result import ModelCodegenResult
@@ -24,7 +25,7 @@ def run_codegen(config_path: Path, *, check: bool = False) -> list[ModelCodegenR
 
 def _run_target(target: ModelCodegenTarget, root: Path, *, check: bool) -> ModelCodegenResult:
     schemas = read_schemas(root / target.schemas)
-    wanted = render(schemas, source=target.schemas, settings=root)
+    wanted = render(schemas, source=target.schemas)
     out = root / target.output
     current = {path.name: path for path in out.glob("*.py")} if out.is_dir() else {}
     written = [name for name, text in sorted(wanted.items()) if _differs(current.get(name), text)]

@@ -1,4 +1,4 @@
-"""Reads a folder of message schemas into one JSON Schema document for the generator.
+"""Reads a folder of message schemas, checks them and links their `$ref`s by file name.
 
 One file is one class: `node_heartbeat.yaml` (an object schema) becomes `ModelNodeHeartbeat`,
 `node_health.yaml` (an enum) becomes `EnumNodeHealth`. Schemas refer to each other by file
@@ -27,10 +27,10 @@ class SchemaSet:
     class_names: dict[str, str]
     files: dict[str, str]  # definition name -> schema file name
 
-    def modules(self) -> dict[str, str]:
-        """The module file names the generator must produce -> the schema file of each."""
+    def module_paths(self) -> dict[str, str]:
+        """Definition name -> `module.ClassName` of its generated module."""
         return {
-            f"{_snake(class_name)}.py": self.files[name]
+            name: f"{_snake(class_name)}.{class_name}"
             for name, class_name in self.class_names.items()
         }
 
@@ -50,7 +50,7 @@ def read_schemas(folder: Path) -> SchemaSet:
         _check_top(file, schema, name)
         prepared = _prepare(file, schema, names, ())
         assert isinstance(prepared, dict)  # a mapping in, a mapping out
-        definitions[name] = {"title": name, **prepared}
+        definitions[name] = prepared
     return SchemaSet(definitions, class_names, {name: file for file, name in names.items()})
 
 
