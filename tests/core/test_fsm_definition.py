@@ -211,3 +211,15 @@ def test_definition_is_frozen() -> None:
     fsm = load(BASE)
     with pytest.raises(ValidationError):
         fsm.initial = "active"  # type: ignore[misc]
+
+
+def test_the_readme_example_of_fsm_and_workflow_sections_is_valid() -> None:
+    from pathlib import Path
+
+    from omnibase_core.workflow import ModelWorkflowDefinition
+
+    readme = Path(__file__).resolve().parents[2] / "packages" / "core" / "README.md"
+    block = readme.read_text().split("```yaml\n", 1)[1].split("```", 1)[0]
+    sections = yaml.safe_load(block)
+    assert len(ModelFsmDefinition.model_validate(sections["fsm"]).transitions) == 3
+    assert len(ModelWorkflowDefinition.model_validate(sections["workflow"]).steps) == 2
