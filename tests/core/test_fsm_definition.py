@@ -1,9 +1,12 @@
 """Load-time checks of `fsm:` sections: every mistake is a clear error at its field."""
 
+from pathlib import Path
+
 import pytest
 import yaml
 from omnibase_core.errors.contract_field_error import ContractFieldError
 from omnibase_core.fsm import ModelFsmDefinition, ModelFsmGuard
+from omnibase_core.workflow import ModelWorkflowDefinition
 from pydantic import ValidationError
 
 BASE = """
@@ -214,10 +217,6 @@ def test_definition_is_frozen() -> None:
 
 
 def test_the_readme_example_of_fsm_and_workflow_sections_is_valid() -> None:
-    from pathlib import Path
-
-    from omnibase_core.workflow import ModelWorkflowDefinition
-
     readme = Path(__file__).resolve().parents[2] / "packages" / "core" / "README.md"
     block = readme.read_text().split("```yaml\n", 1)[1].split("```", 1)[0]
     sections = yaml.safe_load(block)
