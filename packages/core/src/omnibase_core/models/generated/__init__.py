@@ -10,6 +10,7 @@ from .model_node_registration_accepted import ModelNodeRegistrationAccepted
 from .model_node_registration_ack import ModelNodeRegistrationAck
 from .model_node_shutdown import ModelNodeShutdown
 from .model_registry_request_introspection import ModelRegistryRequestIntrospection
+from .model_runtime_tick import ModelRuntimeTick
 
 __all__ = [
     "EnumNodeHealth",
@@ -22,4 +23,5 @@ __all__ = [
     "ModelNodeRegistrationAck",
     "ModelNodeShutdown",
     "ModelRegistryRequestIntrospection",
+    "ModelRuntimeTick",
 ]
