@@ -13,7 +13,10 @@ from contextlib import suppress
 from pathlib import Path
 from uuid import UUID
 
+from asyncpg import PostgresError
+
 from omnibase_infra.adapters.postgres._pool import PostgresPoolManager
+from omnibase_infra.adapters.postgres._translate import postgres_reason
 from omnibase_infra.adapters.postgres.errors import PostgresQueryError
 from omnibase_infra.adapters.postgres.model_migration import ModelMigration
 from omnibase_infra.errors import InfraTimeoutError, ProtocolConfigurationError, RuntimeHostError
@@ -188,9 +191,11 @@ async def _apply(
         try:
             await db.execute(migration.sql, timeout=timeout)
         except PostgresQueryError as error:
+            cause = error.__cause__
+            reason = postgres_reason(cause) if isinstance(cause, PostgresError) else error.message
             raise PostgresQueryError(
                 f"{folder / migration.name}{_line_of(error, migration.sql)} failed: "
-                f"{error.message}; fix the file (it was rolled back and not recorded)",
+                f"{reason}; fix the file (it was rolled back and not recorded)",
                 error.infra_context,
                 sqlstate=error.sqlstate,
             ) from error

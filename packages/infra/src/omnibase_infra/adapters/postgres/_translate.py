@@ -53,7 +53,7 @@ def translate_postgres_error(
         )
     if isinstance(error, asyncpg.PostgresError):
         return PostgresQueryError(
-            f"{where}: {context.operation} failed: {_reason(error)}",
+            f"{where}: {context.operation} failed: {postgres_reason(error)}",
             context,
             sqlstate=error.sqlstate,
         )
@@ -66,7 +66,8 @@ def _is_connection_failure(error: Exception) -> bool:
     return isinstance(error, asyncpg.InterfaceError) and "closed" in str(error)
 
 
-def _reason(error: asyncpg.PostgresError) -> str:
+def postgres_reason(error: asyncpg.PostgresError) -> str:
+    """The server's first message line, without the quoted value of a data error."""
     reason = _first_line(error)
     if isinstance(error, asyncpg.DataError):
         # Data errors quote the rejected value after the colon, and it may be a secret.
