@@ -1,7 +1,9 @@
 """Mixins that give adapters and nodes shared infrastructure behaviour."""
 
 from omnibase_infra.mixins.mixin_async_circuit_breaker import MixinAsyncCircuitBreaker
+from omnibase_infra.mixins.mixin_node_introspection import MixinNodeIntrospection
 
 __all__ = [
     "MixinAsyncCircuitBreaker",
+    "MixinNodeIntrospection",
 ]
