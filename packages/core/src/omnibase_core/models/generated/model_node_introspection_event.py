@@ -29,20 +29,36 @@ class ModelNodeIntrospectionEvent(BaseModel):
     `<node_version>:<first 12 hex digits of a sha256>` identifying the exact contract the
     node runs.
     """
-    capabilities: Annotated[list[str], Field(max_length=256)]
+    capabilities: Annotated[
+        list[Annotated[str, Field(pattern="^[A-Za-z][A-Za-z0-9_]{0,127}$")]], Field(max_length=256)
+    ]
     """
     Names of the public operations the node offers: method names only, never their
     parameters.
     """
-    endpoints: Annotated[dict[str, str], Field(max_length=16)]
+    endpoints: Annotated[
+        dict[
+            Annotated[str, Field(pattern="^[a-z][a-z0-9_.-]{0,62}$")],
+            Annotated[
+                str, Field(pattern=r"^[a-z][a-z0-9+.-]*://[^@/\s?#]+(/[^\s?#]*)?$", max_length=2048)
+            ],
+        ],
+        Field(max_length=16),
+    ]
     """
-    Where to reach the node, by purpose (health, api, metrics): at most 16. Senders refuse
-    URLs with user information or a query string, so no credential travels in them.
+    Where to reach the node, by purpose (health, api, metrics): at most 16. URLs carry no
+    user information and no query string, so no credential travels in them.
     """
-    metadata: Annotated[dict[str, str], Field(max_length=32)]
+    metadata: Annotated[
+        dict[
+            Annotated[str, Field(pattern="^[a-z][a-z0-9_.-]{0,62}$")],
+            Annotated[str, Field(max_length=512)],
+        ],
+        Field(max_length=32),
+    ]
     """
     Free-form labels (team, region, ...): at most 32, values at most 512 characters. Never
-    configuration values or secrets; senders refuse secret-looking keys and values.
+    configuration values or secrets (senders refuse secret-looking ones).
     """
     reason: EnumNodeIntrospectionReason
     emitted_at: AwareDatetime
