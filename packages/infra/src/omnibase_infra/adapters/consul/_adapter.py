@@ -62,11 +62,17 @@ class ConsulAdapter(GuardedAdapter):
 
     async def start(self) -> None:
         """Create the pooled HTTP session (inside the event loop that will use it)."""
-        if self._session is None:
-            timeout = aiohttp.ClientTimeout(total=self.config.timeout_seconds)
-            self._session = aiohttp.ClientSession(timeout=timeout)
-            token = self.config.token.get_secret_value() if self.config.token else None
-            self._client = ConsulClient(self.config.url, self._session, token)
+        if self._session is not None:
+            return
+        timeout = aiohttp.ClientTimeout(total=self.config.timeout_seconds)
+        session = aiohttp.ClientSession(timeout=timeout)
+        token = self.config.token.get_secret_value() if self.config.token else None
+        try:
+            self._client = ConsulClient(self.config.url, session, token)
+        except BaseException:
+            await session.close()
+            raise
+        self._session = session
 
     async def close(self) -> None:
         """Close the HTTP session; `start()` opens a new one."""

@@ -5,10 +5,18 @@ transport opens a session per request and warns from `__del__`, so this module p
 pooled session with a total timeout into the library's `HTTPClient` seam instead.
 """
 
+import warnings
 from collections.abc import Callable
 
 import aiohttp
 import consul.base  # type: ignore[import-untyped]  # python-consul2 ships no type information
+
+
+# python-consul2 warns about two API groups we never call each time a client is built.
+_CONSTRUCTION_WARNINGS = (
+    r"Consul 1\.4\.0 deprecates the legacy ACL",
+    r"1\.6\.0\+: The discovery chain API",
+)
 
 
 class _PooledHTTPClient(consul.base.HTTPClient):  # type: ignore[misc]  # untyped base class
@@ -78,7 +86,10 @@ class ConsulClient(consul.base.Consul):  # type: ignore[misc]  # untyped base cl
 
     def __init__(self, base_uri: str, session: aiohttp.ClientSession, token: str | None) -> None:
         self._transport = _PooledHTTPClient(base_uri, session)
-        super().__init__()
+        with warnings.catch_warnings():
+            for message in _CONSTRUCTION_WARNINGS:
+                warnings.filterwarnings("ignore", message=message, category=DeprecationWarning)
+            super().__init__()
         # The library prefers CONSUL_HTTP_TOKEN from the environment; settings decide here.
         self.token = token
 
