@@ -92,7 +92,11 @@ class VaultAdapter(GuardedAdapter):
         await asyncio.to_thread(self._client.adapter.close)
 
     async def __aenter__(self) -> Self:
-        await self.start()
+        try:
+            await self.start()
+        except BaseException:
+            await self.close()
+            raise
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
