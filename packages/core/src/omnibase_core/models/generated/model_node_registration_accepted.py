@@ -4,11 +4,15 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from .model_consul_service import ModelConsulService
+from .model_node_introspection_event import ModelNodeIntrospectionEvent
+
 
 class ModelNodeRegistrationAccepted(BaseModel):
     """
     The orchestrator's decision to register a node; the node must acknowledge it before the
-    ack deadline.
+    ack deadline. It carries what the registry records: the announcement it accepted and the
+    Consul service the node is registered as.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -19,3 +23,13 @@ class ModelNodeRegistrationAccepted(BaseModel):
     """The node's acknowledgement must arrive before this time (UTC)."""
     accepted_at: AwareDatetime
     """When the orchestrator decided, with a time zone (UTC)."""
+    introspection: ModelNodeIntrospectionEvent | None = None
+    """
+    The announcement that was accepted (the registry stores it); always set by the
+    registration orchestrator.
+    """
+    service: ModelConsulService | None = None
+    """
+    The Consul service instance the node is registered as; always set by the registration
+    orchestrator.
+    """
