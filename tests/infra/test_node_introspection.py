@@ -7,10 +7,12 @@ import asyncio
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 from uuid import UUID, uuid4
 
 import pytest
+from omnibase_core.container import ModelONEXContainer
 from omnibase_core.enums import EnumMessageCategory, EnumNodeKind
 from omnibase_core.messaging import (
     TOPIC_NODE_HEARTBEAT,
@@ -35,7 +37,7 @@ from omnibase_core.models.generated import (
     ModelRegistryRequestIntrospection,
 )
 from omnibase_infra.errors import ProtocolConfigurationError
-from omnibase_infra.mixins import MixinNodeIntrospection
+from omnibase_infra.mixins import MixinNodeIntrospection, with_introspection
 from omnibase_spi import EnvelopeHandler, ProtocolEventBus, Unsubscribe
 from pydantic import BaseModel
 
@@ -637,3 +639,33 @@ async def test_rules_thread_safe_node_sample(bus: MemoryBus) -> None:
 
 def test_bus_fake_is_an_event_bus() -> None:
     assert isinstance(MemoryBus(), ProtocolEventBus)
+
+
+# --- declarative nodes ----------------------------------------------------------------------
+
+
+async def test_runtime_adds_introspection_to_a_declarative_node(
+    monkeypatch: pytest.MonkeyPatch, bus: MemoryBus
+) -> None:
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "core" / "fixtures"))
+    from onex_core_samples.payload_hasher_compute.node import NodePayloadHasherCompute
+
+    introspected = with_introspection(NodePayloadHasherCompute)
+    assert with_introspection(introspected) is introspected
+    assert with_introspection(NodePayloadHasherCompute) is introspected
+    node = introspected(ModelONEXContainer())
+    assert isinstance(node, MixinNodeIntrospection)
+    assert node.name == "NodePayloadHasherCompute"  # still finds its contract and name
+    node.initialize_introspection(
+        node_id=uuid4(),
+        node_name=node.contract.name,
+        node_type=node.contract.node_type,
+        node_version=node.contract.node_version,
+        contract_fingerprint=node.fingerprint,
+        event_bus=bus,
+        env=ENV,
+    )
+    event = await node.publish_introspection()
+    assert event.node_type is EnumNodeType.COMPUTE
+    assert event.contract_fingerprint == node.fingerprint
+    assert event.capabilities == ["handle"]

@@ -11,7 +11,11 @@ from omnibase_infra.introspection._capabilities import (
     public_methods,
     select_capabilities,
 )
-from omnibase_infra.introspection._introspector import REANNOUNCE_ON, NodeIntrospector
+from omnibase_infra.introspection._introspector import (
+    REANNOUNCE_ON,
+    HealthCheck,
+    NodeIntrospector,
+)
 from omnibase_infra.introspection.model_node_introspection_config import (
     ModelNodeIntrospectionConfig,
 )
@@ -22,6 +26,7 @@ __all__ = [
     "OPERATION_KEYWORDS",
     "REANNOUNCE_ON",
     "UTILITY_PREFIXES",
+    "HealthCheck",
     "ModelNodeIntrospectionConfig",
     "ModelNodeIntrospectionData",
     "NodeIntrospector",

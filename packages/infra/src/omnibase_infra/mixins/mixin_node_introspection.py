@@ -1,7 +1,7 @@
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 from uuid import UUID
 
 from omnibase_core.enums import EnumNodeKind
@@ -18,13 +18,15 @@ from pydantic import ValidationError
 
 from omnibase_infra.errors import ProtocolConfigurationError
 from omnibase_infra.introspection import (
+    HealthCheck,
     ModelNodeIntrospectionConfig,
     ModelNodeIntrospectionData,
     NodeIntrospector,
     public_methods,
     select_capabilities,
 )
-from omnibase_infra.introspection._introspector import HealthCheck
+
+NodeT = TypeVar("NodeT")
 
 
 def _utc_now() -> datetime:
@@ -203,6 +205,28 @@ class MixinNodeIntrospection:
 
 # The mixin's own methods are never capabilities of the node that uses it.
 _MIXIN_API = frozenset(name for name in vars(MixinNodeIntrospection) if not name.startswith("_"))
+_WITH_INTROSPECTION: dict[type, type] = {}
+
+
+def with_introspection(node_class: type[NodeT]) -> type[NodeT]:
+    """`node_class` with MixinNodeIntrospection added (itself if it already has it).
+
+    For a runtime that hosts declarative nodes (`class X(NodeReducer): pass`): the subclass
+    keeps the node's name and module, so the node still finds the contract.yaml beside it.
+    The same class is returned on every call, so the class-level method cache is shared.
+    """
+    if issubclass(node_class, MixinNodeIntrospection):
+        return node_class
+    made = _WITH_INTROSPECTION.get(node_class)
+    if made is None:
+        namespace = {
+            "__module__": node_class.__module__,
+            "__qualname__": node_class.__qualname__,
+            "__doc__": node_class.__doc__,
+        }
+        made = type(node_class.__name__, (node_class, MixinNodeIntrospection), namespace)
+        _WITH_INTROSPECTION[node_class] = made
+    return made
 
 
 def _config(**fields: object) -> ModelNodeIntrospectionConfig:
