@@ -29,10 +29,13 @@ from omnibase_core.models.generated import (
     EnumNodeIntrospectionReason,
     EnumNodeShutdownReason,
     EnumNodeType,
+    ModelNodeAckTimedOut,
     ModelNodeHeartbeat,
     ModelNodeIntrospectionEvent,
+    ModelNodeLivenessExpired,
     ModelNodeRegistrationAccepted,
     ModelNodeRegistrationAck,
+    ModelNodeRegistrationRejected,
     ModelNodeShutdown,
     ModelRegistryRequestIntrospection,
 )
@@ -519,6 +522,20 @@ async def test_node_acks_its_own_acceptance_only(
     assert ack.entity_id == str(me)
 
 
+def let_go(node_id: UUID, at: datetime) -> list[ModelEventEnvelope[BaseModel]]:
+    """An ack time-out and a liveness expiry for `node_id`."""
+    decisions: list[BaseModel] = [
+        ModelNodeAckTimedOut(node_id=node_id, ack_deadline=at, detected_at=at),
+        ModelNodeLivenessExpired(node_id=node_id, deadline=at, watermark=at, detected_at=at),
+    ]
+    return [
+        ModelEventEnvelope.create(
+            decision, entity_id=str(node_id), producer="registration-orchestrator", emitted_at=at
+        )
+        for decision in decisions
+    ]
+
+
 async def test_node_reannounces_when_the_registry_let_it_go(
     make_node: NodeFactory, bus: MemoryBus, clocks: Clocks
 ) -> None:
@@ -526,24 +543,36 @@ async def test_node_reannounces_when_the_registry_let_it_go(
     me = (await node.start_introspection()).node_id
     await node.stop_heartbeat()
 
-    class ModelNodeLivenessExpired(BaseModel):
-        node_id: UUID
-        expired_at: datetime
+    for decision in [*let_go(uuid4(), clocks.utc), *let_go(me, clocks.utc)]:
+        await bus.publish(topic(TOPIC_NODE_REGISTRATION_DECISION), decision)
 
+    announced = bus.on(TOPIC_NODE_INTROSPECTION)
+    reasons = [ModelNodeIntrospectionEvent.model_validate(e.payload).reason for e in announced]
+    assert reasons == ["startup", "reannounce", "reannounce"]
+
+
+async def test_a_rejection_is_logged_for_the_operator(
+    make_node: NodeFactory, bus: MemoryBus, clocks: Clocks, caplog: pytest.LogCaptureFixture
+) -> None:
+    node = await make_node()
+    me = (await node.start_introspection()).node_id
+    await node.stop_heartbeat()
     for node_id in (uuid4(), me):
-        expired = ModelEventEnvelope.create(
-            ModelNodeLivenessExpired(node_id=node_id, expired_at=clocks.utc),
-            entity_id=str(node_id),
-            producer="registration-orchestrator",
-            emitted_at=clocks.utc,
+        rejected = ModelNodeRegistrationRejected(
+            node_id=node_id,
+            reason="no reachable endpoint",
+            field="endpoints",
+            rejected_at=clocks.utc,
         )
-        await bus.publish(topic(TOPIC_NODE_REGISTRATION_DECISION), expired)
-
-    events = [
-        ModelNodeIntrospectionEvent.model_validate(e.payload)
-        for e in bus.on(TOPIC_NODE_INTROSPECTION)
-    ]
-    assert [event.reason for event in events] == ["startup", "reannounce"]
+        envelope = ModelEventEnvelope.create(
+            rejected, entity_id=str(node_id), producer="orchestrator", emitted_at=clocks.utc
+        )
+        await bus.publish(topic(TOPIC_NODE_REGISTRATION_DECISION), envelope)
+    [record] = [r for r in caplog.records if "rejected" in r.getMessage()]
+    assert record.getMessage() == (
+        "registration of probe-effect rejected (field endpoints): no reachable endpoint"
+    )
+    assert len(bus.on(TOPIC_NODE_INTROSPECTION)) == 1
 
 
 async def test_graceful_stop_ends_heartbeats_and_listeners_then_says_goodbye(

@@ -23,10 +23,13 @@ from omnibase_core.models.generated import (
     EnumNodeHealth,
     EnumNodeIntrospectionReason,
     EnumNodeShutdownReason,
+    ModelNodeAckTimedOut,
     ModelNodeHeartbeat,
     ModelNodeIntrospectionEvent,
+    ModelNodeLivenessExpired,
     ModelNodeRegistrationAccepted,
     ModelNodeRegistrationAck,
+    ModelNodeRegistrationRejected,
     ModelNodeShutdown,
     ModelRegistryRequestIntrospection,
 )
@@ -46,9 +49,12 @@ HealthCheck = Callable[[], Awaitable[EnumNodeHealth]]
 Describe = Callable[[], Awaitable[ModelNodeIntrospectionData]]
 
 ACCEPTED = ModelNodeRegistrationAccepted.__name__
+REJECTED = ModelNodeRegistrationRejected.__name__
 REQUEST = ModelRegistryRequestIntrospection.__name__
 # Decisions saying the registry let this node go although it still runs: it announces again.
-REANNOUNCE_ON = frozenset({"ModelNodeAckTimedOut", "ModelNodeLivenessExpired"})
+REANNOUNCE_ON: dict[str, type[ModelNodeAckTimedOut] | type[ModelNodeLivenessExpired]] = {
+    model.__name__: model for model in (ModelNodeAckTimedOut, ModelNodeLivenessExpired)
+}
 # Messages sent before this node started were answered by its startup announcement; the
 # margin keeps a slightly slow sender's clock from hiding a fresh request.
 _CLOCK_SKEW = timedelta(seconds=5)
@@ -77,6 +83,7 @@ class NodeIntrospector:
         self._describe = describe
         self._health_check = health_check
         self._now = now
+        self.node_id = config.node_id
         self._key = str(config.node_id)
         # Heartbeat sequences start at the start time in ms, so a restarted node (same id)
         # continues above its previous run as long as it beats at most once per ms.
@@ -121,7 +128,7 @@ class NodeIntrospector:
         health = await self._health()
         now = self._now()
         beat = ModelNodeHeartbeat(
-            node_id=self.config.node_id, sequence=self.sequence, emitted_at=now, health=health
+            node_id=self.node_id, sequence=self.sequence, emitted_at=now, health=health
         )
         self.sequence += 1
         await self._publish(TOPIC_NODE_HEARTBEAT, beat, now)
@@ -130,7 +137,7 @@ class NodeIntrospector:
     async def publish_ack(self, cause: Envelope | None = None) -> ModelNodeRegistrationAck:
         """Acknowledge the node's registration (a command to the orchestrator)."""
         now = self._now()
-        ack = ModelNodeRegistrationAck(node_id=self.config.node_id, emitted_at=now)
+        ack = ModelNodeRegistrationAck(node_id=self.node_id, emitted_at=now)
         category = EnumMessageCategory.COMMAND
         await self._publish(TOPIC_NODE_REGISTRATION_ACK, ack, now, category, cause)
         return ack
@@ -138,7 +145,7 @@ class NodeIntrospector:
     async def publish_shutdown(self, reason: EnumNodeShutdownReason) -> ModelNodeShutdown:
         """Tell the registry that this node stops (it is deregistered at once)."""
         now = self._now()
-        shutdown = ModelNodeShutdown(node_id=self.config.node_id, reason=reason, emitted_at=now)
+        shutdown = ModelNodeShutdown(node_id=self.node_id, reason=reason, emitted_at=now)
         await self._publish(TOPIC_NODE_SHUTDOWN, shutdown, now)
         return shutdown
 
@@ -169,7 +176,7 @@ class NodeIntrospector:
         if self.listening:
             return
         self._listening_since = self._now()
-        group = f"{self.config.node_name}.{self.config.node_id}"
+        group = f"{self.config.node_name}.{self.node_id}"
         self._unsubscribes.append(
             await self._bus.subscribe(
                 self.topic(TOPIC_NODE_REGISTRATION_DECISION),
@@ -196,27 +203,33 @@ class NodeIntrospector:
         if envelope.message_type != REQUEST or self._stale(envelope):
             return
         request = ModelRegistryRequestIntrospection.model_validate(_plain(envelope.payload))
-        if request.target_node_id in (None, self.config.node_id):
+        if request.target_node_id in (None, self.node_id):
             await self.publish_introspection(EnumNodeIntrospectionReason.REQUESTED, envelope)
 
     async def on_decision(self, envelope: Envelope) -> None:
         """Ack this node's acceptance; re-announce when the registry let it go while alive."""
         if self._stale(envelope):
             return
-        if envelope.message_type == ACCEPTED:
-            accepted = ModelNodeRegistrationAccepted.model_validate(_plain(envelope.payload))
-            if accepted.node_id == self.config.node_id:
+        kind, payload = envelope.message_type, _plain(envelope.payload)
+        if kind == ACCEPTED:
+            if ModelNodeRegistrationAccepted.model_validate(payload).node_id == self.node_id:
                 await self.publish_ack(envelope)
-        elif envelope.message_type in REANNOUNCE_ON and self._is_mine(envelope.payload):
-            await self.publish_introspection(EnumNodeIntrospectionReason.REANNOUNCE, envelope)
+        elif kind in REANNOUNCE_ON:
+            if REANNOUNCE_ON[kind].model_validate(payload).node_id == self.node_id:
+                await self.publish_introspection(EnumNodeIntrospectionReason.REANNOUNCE, envelope)
+        elif kind == REJECTED:
+            rejected = ModelNodeRegistrationRejected.model_validate(payload)
+            if rejected.node_id == self.node_id:
+                logger.warning(
+                    "registration of %s rejected (field %s): %s",
+                    self.config.node_name,
+                    rejected.field or "-",
+                    sanitize(rejected.reason),
+                )
 
     def _stale(self, envelope: Envelope) -> bool:
         since = self._listening_since
         return since is not None and envelope.emitted_at < since - _CLOCK_SKEW
-
-    def _is_mine(self, payload: object) -> bool:
-        plain = _plain(payload)
-        return isinstance(plain, dict) and str(plain.get("node_id")) == self._key
 
     async def _health(self) -> EnumNodeHealth:
         if self._health_check is None:
