@@ -1,0 +1,29 @@
+"""runtime-scheduler: the platform clock, one RuntimeTick per interval, one leader among replicas.
+
+    async with open_scheduler(load_settings(), bus) as scheduler:
+        await scheduler.run()          # until scheduler.stop()
+
+Leadership is a Valkey lease; the sequence and the last tick time live in PostgreSQL, fenced
+by a leader epoch (see README.md).
+"""
+
+from runtime_scheduler._app import open_scheduler, serve
+from runtime_scheduler._scheduler import Publish, RuntimeScheduler, utc_now
+from runtime_scheduler._tick_store import PostgresTickStore
+from runtime_scheduler.model_runtime_scheduler_settings import ModelRuntimeSchedulerSettings
+from runtime_scheduler.node import NodeRuntimeSchedulerEffect
+from runtime_scheduler.protocol_lease_store import ProtocolLeaseStore
+from runtime_scheduler.protocol_tick_store import ProtocolTickStore
+
+__all__ = [
+    "ModelRuntimeSchedulerSettings",
+    "NodeRuntimeSchedulerEffect",
+    "PostgresTickStore",
+    "Publish",
+    "ProtocolLeaseStore",
+    "ProtocolTickStore",
+    "RuntimeScheduler",
+    "open_scheduler",
+    "serve",
+    "utc_now",
+]
