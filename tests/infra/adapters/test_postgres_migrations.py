@@ -1,6 +1,7 @@
 """SQL migrations against the real local PostgreSQL: order, records, changes, concurrency."""
 
 import asyncio
+import hashlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from omnibase_infra.adapters.postgres import (
     load_migrations,
 )
 from omnibase_infra.config import ModelOnexSettings
-from omnibase_infra.errors import ProtocolConfigurationError
+from omnibase_infra.errors import InfraTimeoutError, ProtocolConfigurationError
 
 
 @dataclass
@@ -183,6 +184,28 @@ async def test_concurrent_migrators_apply_each_migration_exactly_once(
     assert sorted(results, key=len)[-1] == [1, 2, 3, 4, 5]
     async with PostgresPoolManager.from_settings(local_stack) as db:
         assert await db.fetchval(f"SELECT count(*) FROM {scenario.table}") == 4
+
+
+async def test_a_migrator_gives_up_when_another_holds_the_lock_too_long(
+    db: PostgresPoolManager, local_stack: ModelOnexSettings, scenario: Scenario
+) -> None:
+    scenario.write("0001_create.sql", "CREATE TABLE {table} (step text);")
+    lock_key = int.from_bytes(hashlib.sha256(MIGRATIONS_TABLE.encode()).digest()[:8], signed=True)
+    async with db.connection():
+        await db.execute("SELECT pg_advisory_lock($1)", lock_key)
+        try:
+            async with PostgresPoolManager.from_settings(local_stack) as other:
+                with pytest.raises(InfraTimeoutError, match="another migrator held"):
+                    await apply_migrations(
+                        other,
+                        scenario.folder,
+                        namespace=scenario.namespace,
+                        lock_timeout_seconds=0.2,
+                    )
+        finally:
+            await db.execute("SELECT pg_advisory_unlock($1)", lock_key)
+
+    assert await applied_migrations(db, scenario.namespace) == {}
 
 
 def test_misnamed_and_duplicate_files_are_rejected(tmp_path: Path) -> None:
