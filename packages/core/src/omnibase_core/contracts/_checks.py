@@ -75,6 +75,9 @@ def _messages(contract: "ModelContract") -> Problems:
             seen.add(binding.message_name)
     allowed = _PRODUCES[contract.node_type]
     for index, binding in enumerate(contract.produces):
+        if binding.validated_by != "runtime":
+            reason = "only consumed messages can be validated by their handler"
+            yield ContractFieldError(("produces", index, "validated_by"), reason)
         if binding.category not in allowed:
             names = " or ".join(f"onex.{category.value}.*" for category in sorted(allowed))
             yield ContractFieldError(

@@ -1,3 +1,5 @@
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from omnibase_core.contracts._refs import ClassRef, short_name
@@ -14,12 +16,16 @@ class ModelMessageBinding(BaseModel):
 
     `topic` is written without the environment (`onex.evt.node-introspection.v1`); its middle
     segment is the message category, so a binding has exactly one category.
+    `validated_by: handler` (consumed messages only) hands the payload to the handler as plain
+    JSON data, so the handler can answer a payload that breaks its schema (say, with a
+    rejection event) instead of the runtime dead-lettering it; the envelope is still checked.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     message: ClassRef
     topic: str = Field(json_schema_extra={"pattern": TOPIC_PATTERN})
+    validated_by: Literal["runtime", "handler"] = "runtime"
 
     @field_validator("topic")
     @classmethod

@@ -41,10 +41,14 @@ class NodeBase:
         self.fingerprint = self.contract.fingerprint
         self.container = container
         self._check_dependencies()
+        self._unvalidated = frozenset(
+            b.message_name for b in self.contract.consumes if b.validated_by == "handler"
+        )
         self._envelope_types = {
             name: ModelEventEnvelope[model]  # type: ignore[valid-type]
             for name, model in self._resolved.messages.items()
         }
+        self._envelope_types.update(dict.fromkeys(self._unvalidated, Envelope))
         self._consumed = tuple(binding.message_name for binding in self.contract.consumes)
         self._produced = {b.message_name: b.category for b in self.contract.produces}
         self._handlers: dict[str, ProtocolNodeHandler] = {
@@ -64,7 +68,8 @@ class NodeBase:
     def parse_envelope(self, data: bytes | str, message_type: str | None = None) -> Envelope:
         """Decode a JSON envelope, validating its payload with the contract's model.
 
-        Pass `message_type` (from the routing header) to validate in one pass.
+        Pass `message_type` (from the routing header) to validate in one pass. A message
+        bound with `validated_by: handler` keeps its payload as plain JSON data.
         """
         if message_type is None:
             message_type = ModelEventEnvelope[object].model_validate_json(data).message_type
@@ -122,7 +127,7 @@ class NodeBase:
         return self.container.scoped(requested_by=self.name, allowed=self._resolved.dependencies)
 
     def _decoded(self, envelope: Envelope) -> Envelope:
-        if isinstance(envelope.payload, BaseModel):
+        if isinstance(envelope.payload, BaseModel) or envelope.message_type in self._unvalidated:
             return envelope
         envelope_type = self._envelope_types.get(envelope.message_type)
         if envelope_type is None:

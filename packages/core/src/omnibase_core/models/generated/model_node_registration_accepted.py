@@ -4,15 +4,15 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from .model_consul_service import ModelConsulService
+from .model_consul_register_intent import ModelConsulRegisterIntent
 from .model_node_introspection_event import ModelNodeIntrospectionEvent
 
 
 class ModelNodeRegistrationAccepted(BaseModel):
     """
     The orchestrator's decision to register a node; the node must acknowledge it before the
-    ack deadline. It carries what the registry records: the announcement it accepted and the
-    Consul service the node is registered as.
+    ack deadline. It carries what the registry records: the announcement it accepted and how
+    the node is registered in Consul.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -28,8 +28,8 @@ class ModelNodeRegistrationAccepted(BaseModel):
     The announcement that was accepted (the registry stores it); always set by the
     registration orchestrator.
     """
-    service: ModelConsulService | None = None
+    registration: ModelConsulRegisterIntent | None = None
     """
-    The Consul service instance the node is registered as; always set by the registration
-    orchestrator.
+    How the node is registered in Consul (service and initial health); always set by the
+    registration orchestrator.
     """
