@@ -8,6 +8,7 @@ from omnibase_infra.config.model_consul_settings import ModelConsulSettings
 from omnibase_infra.config.model_kafka_settings import ModelKafkaSettings
 from omnibase_infra.config.model_onex_settings import ModelOnexSettings, load_settings
 from omnibase_infra.config.model_postgres_settings import ModelPostgresSettings
+from omnibase_infra.config.model_registration_settings import ModelRegistrationSettings
 from omnibase_infra.config.model_runtime_settings import ModelRuntimeSettings
 from omnibase_infra.config.model_valkey_settings import ModelValkeySettings
 from omnibase_infra.config.model_vault_settings import ModelVaultSettings
@@ -17,6 +18,7 @@ __all__ = [
     "ModelKafkaSettings",
     "ModelOnexSettings",
     "ModelPostgresSettings",
+    "ModelRegistrationSettings",
     "ModelRuntimeSettings",
     "ModelValkeySettings",
     "ModelVaultSettings",

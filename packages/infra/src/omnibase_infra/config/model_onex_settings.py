@@ -6,6 +6,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from omnibase_infra.config.model_consul_settings import ModelConsulSettings
 from omnibase_infra.config.model_kafka_settings import ModelKafkaSettings
 from omnibase_infra.config.model_postgres_settings import ModelPostgresSettings
+from omnibase_infra.config.model_registration_settings import ModelRegistrationSettings
 from omnibase_infra.config.model_runtime_settings import ModelRuntimeSettings
 from omnibase_infra.config.model_valkey_settings import ModelValkeySettings
 from omnibase_infra.config.model_vault_settings import ModelVaultSettings
@@ -37,6 +38,7 @@ class ModelOnexSettings(BaseSettings):
     consul: ModelConsulSettings = ModelConsulSettings()
     vault: ModelVaultSettings = ModelVaultSettings()
     runtime: ModelRuntimeSettings = ModelRuntimeSettings()
+    registration: ModelRegistrationSettings = ModelRegistrationSettings()
 
 
 def load_settings() -> ModelOnexSettings:

@@ -1,0 +1,20 @@
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ModelRegistrationSettings(BaseModel):
+    """How long the registry waits for a node's ack and heartbeats, and how it claims timeouts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # An accepted node must acknowledge within this many seconds.
+    ack_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Each heartbeat keeps a node alive this long: three missed beats at the default 30 s.
+    liveness_timeout_seconds: float = Field(default=90.0, gt=0, le=86_400)
+    # A timeout claimed but still not applied this long after (its emitter died between the
+    # claim and the publish) is claimed and emitted again.
+    reclaim_after_seconds: float = Field(default=60.0, gt=0)
+    # At most this many timeouts of each kind are claimed per runtime tick.
+    claim_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # Node metadata keys copied into the Consul service meta (besides id, type, version and
+    # contract fingerprint, which are always there).
+    consul_meta_keys: tuple[str, ...] = ()

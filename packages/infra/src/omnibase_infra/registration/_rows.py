@@ -1,0 +1,104 @@
+"""How a `node_registrations` row maps to the reducer's FSM state and back."""
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from enum import Enum
+
+import asyncpg
+from omnibase_core.fsm import ModelFsmState
+from pydantic_core import to_jsonable_python
+
+from omnibase_infra.errors import ProtocolConfigurationError
+from omnibase_infra.registration.model_node_registration import ModelNodeRegistration
+
+TABLE = "node_registrations"
+WATERMARK_TABLE = "node_heartbeat_watermark"
+
+# The FSM state data keys the projection stores, each in the column of the same name, with
+# its PostgreSQL type. A reducer FSM may only `update` these keys.
+DATA_COLUMNS: dict[str, str] = {
+    "name": "text",
+    "node_type": "text",
+    "node_version": "text",
+    "contract_fingerprint": "text",
+    "capabilities": "jsonb",
+    "endpoints": "jsonb",
+    "metadata": "jsonb",
+    "service": "jsonb",
+    "accepted_at": "timestamptz",
+    "ack_deadline": "timestamptz",
+    "activated_at": "timestamptz",
+    "liveness_timeout_seconds": "float8",
+    "liveness_deadline": "timestamptz",
+    "last_heartbeat_at": "timestamptz",
+    "heartbeat_sequence": "int8",
+    "health": "text",
+}
+_ROW_ONLY = (
+    "node_id",
+    "state",
+    "ack_timeout_emitted_at",
+    "liveness_timeout_emitted_at",
+    "last_applied_message_id",
+    "version",
+    "created_at",
+    "updated_at",
+)
+# jsonb travels as text: asyncpg has no default jsonb codec and the pool is shared.
+SELECT_COLUMNS = ", ".join(
+    [*_ROW_ONLY, *(f"{c}::text AS {c}" if t == "jsonb" else c for c, t in DATA_COLUMNS.items())]
+)
+
+
+def check_fsm_keys(keys: set[str], where: str) -> None:
+    """Refuse FSM `update` keys that have no column (they would be silently lost)."""
+    unknown = sorted(keys - DATA_COLUMNS.keys())
+    if unknown:
+        raise ProtocolConfigurationError(
+            f"{where}: fsm updates {', '.join(unknown)}, which {TABLE} has no column for; "
+            f"update only {', '.join(DATA_COLUMNS)}"
+        )
+
+
+def registration_from(record: asyncpg.Record) -> ModelNodeRegistration:
+    """The row as the orchestrator and the registry query read it."""
+    values = {key: _load(key, record[key]) for key in (*_ROW_ONLY, *DATA_COLUMNS)}
+    return ModelNodeRegistration.model_validate({k: v for k, v in values.items() if v is not None})
+
+
+def state_from(record: asyncpg.Record) -> ModelFsmState:
+    """The row as the reducer's FSM sees it: the state name and the stored data keys."""
+    data = {key: _load(key, record[key]) for key in DATA_COLUMNS}
+    return ModelFsmState(
+        name=record["state"], data={k: v for k, v in data.items() if v is not None}
+    )
+
+
+def column_values(data: Mapping[str, object]) -> dict[str, object]:
+    """The FSM data as column values ready for asyncpg (jsonb as JSON text)."""
+    return {column: _dump(column, kind, data.get(column)) for column, kind in DATA_COLUMNS.items()}
+
+
+def _load(column: str, value: object) -> object:
+    if value is not None and DATA_COLUMNS.get(column) == "jsonb":
+        return json.loads(str(value))
+    return value
+
+
+def _dump(column: str, kind: str, value: object) -> object:
+    if value is None:
+        return None
+    if kind == "jsonb":
+        return json.dumps(to_jsonable_python(value), separators=(",", ":"))
+    if kind == "text":
+        return value.value if isinstance(value, Enum) else str(value)
+    if kind == "timestamptz" and not isinstance(value, datetime):
+        raise TypeError(f"{column} must be a datetime, not {type(value).__name__}")
+    if kind == "int8" and (not isinstance(value, int) or isinstance(value, bool)):
+        raise TypeError(f"{column} must be an integer, not {type(value).__name__}")
+    if kind == "float8":
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise TypeError(f"{column} must be a number, not {type(value).__name__}")
+        return float(value)
+    return value

@@ -1,0 +1,116 @@
+"""The registry's SQL, built once from the column table in `_rows`."""
+
+from omnibase_infra.registration._rows import DATA_COLUMNS, SELECT_COLUMNS, TABLE, WATERMARK_TABLE
+
+SELECT_ONE = f"SELECT {SELECT_COLUMNS} FROM {TABLE} WHERE node_id = $1"
+SELECT_ALL = f"SELECT {SELECT_COLUMNS} FROM {TABLE} ORDER BY name NULLS LAST, node_id LIMIT $1"
+SELECT_STATES = f"SELECT {SELECT_COLUMNS} FROM {TABLE} WHERE node_id = ANY($1::uuid[])"
+SELECT_STATES_FOR_UPDATE = f"{SELECT_STATES} ORDER BY node_id FOR UPDATE"
+
+_WRITTEN = {"node_id": "uuid", "state": "text", **DATA_COLUMNS}
+_WRITTEN |= {"last_applied_message_id": "uuid", "version": "int8"}
+_NOT_NULL_JSON = {"capabilities": "'[]'", "endpoints": "'{}'", "metadata": "'{}'"}
+# Columns that only move forward, whatever a write says.
+_FORWARD_ONLY = ("liveness_deadline", "last_heartbeat_at", "heartbeat_sequence")
+_EXTENDED_DEADLINE = (
+    "GREATEST(u.liveness_deadline, "
+    "LEAST(u.last_heartbeat_at, now()) + u.liveness_timeout_seconds * interval '1 second')"
+)
+
+
+def _insert_value(column: str, kind: str) -> str:
+    if column == "liveness_deadline":
+        return _EXTENDED_DEADLINE
+    if kind != "jsonb":
+        return f"u.{column}"
+    default = _NOT_NULL_JSON.get(column)
+    return f"COALESCE(u.{column}::jsonb, {default})" if default else f"u.{column}::jsonb"
+
+
+def _update_value(column: str) -> str:
+    if column in _FORWARD_ONLY:
+        return f"{column} = GREATEST(r.{column}, EXCLUDED.{column})"
+    return f"{column} = EXCLUDED.{column}"
+
+
+def _upsert() -> str:
+    names = ", ".join(_WRITTEN)
+    arrays = ", ".join(
+        f"${i}::{'text' if kind == 'jsonb' else kind}[]"
+        for i, kind in enumerate(_WRITTEN.values(), start=1)
+    )
+    values = ", ".join(_insert_value(column, kind) for column, kind in _WRITTEN.items())
+    updates = ",\n    ".join(_update_value(column) for column in _WRITTEN if column != "node_id")
+    return f"""
+INSERT INTO {TABLE} AS r ({names})
+SELECT {values}
+FROM unnest({arrays}) AS u({names})
+ON CONFLICT (node_id) DO UPDATE SET
+    {updates},
+    ack_timeout_emitted_at = CASE WHEN EXCLUDED.state = 'awaiting_ack'
+        AND r.state <> 'awaiting_ack' THEN NULL ELSE r.ack_timeout_emitted_at END,
+    liveness_timeout_emitted_at = CASE WHEN EXCLUDED.state = 'active'
+        AND r.state <> 'active' THEN NULL ELSE r.liveness_timeout_emitted_at END,
+    updated_at = now()
+WHERE r.version < EXCLUDED.version
+RETURNING node_id"""
+
+
+UPSERT = _upsert()
+
+APPLY_HEARTBEATS = f"""
+UPDATE {TABLE} AS r SET
+    heartbeat_sequence = h.heartbeat_sequence,
+    last_heartbeat_at = GREATEST(r.last_heartbeat_at, h.last_heartbeat_at),
+    health = h.health,
+    liveness_deadline = GREATEST(r.liveness_deadline,
+        LEAST(h.last_heartbeat_at, now()) + r.liveness_timeout_seconds * interval '1 second'),
+    last_applied_message_id = COALESCE(h.message_id, r.last_applied_message_id),
+    version = h.version,
+    updated_at = now()
+FROM unnest($1::uuid[], $2::int8[], $3::timestamptz[], $4::text[], $5::uuid[], $6::int8[])
+    AS h(node_id, heartbeat_sequence, last_heartbeat_at, health, message_id, version)
+WHERE r.node_id = h.node_id
+    AND r.state = 'active'
+    AND r.version < h.version
+    AND (r.heartbeat_sequence IS NULL OR h.heartbeat_sequence > r.heartbeat_sequence)
+RETURNING r.node_id"""
+
+ADVANCE_WATERMARK = f"""
+UPDATE {WATERMARK_TABLE}
+SET watermark = LEAST($1::timestamptz, now()), updated_at = now()
+WHERE watermark < LEAST($1::timestamptz, now())"""
+
+SELECT_WATERMARK = f"SELECT NULLIF(watermark, '-infinity') FROM {WATERMARK_TABLE}"
+
+# $1 = the tick's now, $2 = the most rows to claim, $3 = seconds after which a claim whose
+# decision never arrived (its emitter died before publishing) may be claimed again.
+CLAIM_ACK = f"""
+WITH due AS (
+    SELECT node_id FROM {TABLE}
+    WHERE state = 'awaiting_ack' AND ack_deadline < $1
+        AND (ack_timeout_emitted_at IS NULL
+             OR ack_timeout_emitted_at < $1 - $3 * interval '1 second')
+    ORDER BY ack_deadline
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE {TABLE} AS r SET ack_timeout_emitted_at = $1
+FROM due WHERE r.node_id = due.node_id
+RETURNING r.node_id, r.ack_deadline AS deadline"""
+
+CLAIM_LIVENESS = f"""
+WITH mark AS (
+    SELECT LEAST(watermark, $1::timestamptz) AS judged_at FROM {WATERMARK_TABLE}
+), due AS (
+    SELECT r.node_id FROM {TABLE} AS r, mark
+    WHERE r.state = 'active' AND r.liveness_deadline < mark.judged_at
+        AND (r.liveness_timeout_emitted_at IS NULL
+             OR r.liveness_timeout_emitted_at < $1 - $3 * interval '1 second')
+    ORDER BY r.liveness_deadline
+    LIMIT $2
+    FOR UPDATE OF r SKIP LOCKED
+)
+UPDATE {TABLE} AS r SET liveness_timeout_emitted_at = $1
+FROM due, mark WHERE r.node_id = due.node_id
+RETURNING r.node_id, r.liveness_deadline AS deadline, mark.judged_at"""

@@ -1,0 +1,163 @@
+"""The `node_registrations` projection in PostgreSQL: reads, fenced writes, heartbeats, claims."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+from omnibase_core.fsm import ModelFsmState
+
+from omnibase_infra.adapters.postgres import PostgresIdempotencyStore, PostgresPoolManager
+from omnibase_infra.adapters.postgres import apply_migrations as _apply_migrations
+from omnibase_infra.registration import _sql
+from omnibase_infra.registration._rows import (
+    DATA_COLUMNS,
+    column_values,
+    registration_from,
+    state_from,
+)
+from omnibase_infra.registration.model_claimed_timeout import ModelClaimedTimeout
+from omnibase_infra.registration.model_node_registration import ModelNodeRegistration
+from omnibase_infra.registration.model_projection_write import ModelProjectionWrite
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS_NAMESPACE = "node_registrations"
+
+
+class PostgresRegistrationStore:
+    """Reads and writes the node registry in PostgreSQL.
+
+    A `ProtocolProjectionReader[ModelNodeRegistration]` for the orchestrator and the registry
+    query, a `ProtocolProjectionWriter[ModelFsmState]` for the reducer (every write carries a
+    version above the stored one, or changes nothing) and a `ProtocolTimeoutClaimer`.
+    Deadlines only move forward: a write never makes `liveness_deadline`,
+    `last_heartbeat_at` or `heartbeat_sequence` smaller than stored.
+
+    Calls made inside `async with db.transaction():` join that transaction.
+    """
+
+    def __init__(
+        self, db: PostgresPoolManager, *, reclaim_after: timedelta = timedelta(seconds=60)
+    ) -> None:
+        self._db = db
+        self._reclaim_after = reclaim_after.total_seconds()
+
+    async def ensure_schema(self, *, correlation_id: UUID | None = None) -> None:
+        """Create or migrate the registry tables and the processed-message table."""
+        await _apply_migrations(
+            self._db, MIGRATIONS, namespace=MIGRATIONS_NAMESPACE, correlation_id=correlation_id
+        )
+        await PostgresIdempotencyStore(self._db).ensure_schema(correlation_id=correlation_id)
+
+    async def get(self, entity_id: str) -> ModelNodeRegistration | None:
+        """The registration of one node (by node id), or None."""
+        node_id = _node_id(entity_id)
+        if node_id is None:
+            return None
+        record = await self._db.fetchrow(_sql.SELECT_ONE, node_id)
+        return registration_from(record) if record is not None else None
+
+    async def list_all(self, *, limit: int = 1000) -> Sequence[ModelNodeRegistration]:
+        """Up to `limit` registrations, by node name then node id."""
+        return [
+            registration_from(record) for record in await self._db.fetch(_sql.SELECT_ALL, limit)
+        ]
+
+    async def load_states(
+        self, node_ids: Iterable[UUID], *, for_update: bool = False
+    ) -> dict[UUID, tuple[ModelFsmState, int]]:
+        """The FSM state and version of each stored node among `node_ids`.
+
+        With `for_update` the rows stay locked until the enclosing transaction ends (in node
+        id order, so two batches never deadlock).
+        """
+        query = _sql.SELECT_STATES_FOR_UPDATE if for_update else _sql.SELECT_STATES
+        records = await self._db.fetch(query, sorted(set(node_ids)))
+        return {record["node_id"]: (state_from(record), record["version"]) for record in records}
+
+    async def upsert(self, entity_id: str, projection: ModelFsmState, *, version: int) -> bool:
+        """Store one node's state if `version` is above the stored one; True if written."""
+        write = ModelProjectionWrite(node_id=UUID(entity_id), state=projection, version=version)
+        return bool(await self.upsert_many([write]))
+
+    async def upsert_many(self, writes: Sequence[ModelProjectionWrite]) -> set[UUID]:
+        """Store many states in one statement; return the node ids actually written."""
+        if not writes:
+            return set()
+        columns = [column_values(write.state.data) for write in writes]
+        arrays: list[object] = [
+            [write.node_id for write in writes],
+            [write.state.name for write in writes],
+            *([values[column] for values in columns] for column in DATA_COLUMNS),
+            [write.message_id for write in writes],
+            [write.version for write in writes],
+        ]
+        return await self._written(_sql.UPSERT, arrays)
+
+    async def apply_heartbeats(self, writes: Sequence[ModelProjectionWrite]) -> set[UUID]:
+        """Store the heartbeat fields of active nodes in one UPDATE; return the ids written.
+
+        Only `heartbeat_sequence`, `last_heartbeat_at` and `health` are taken from each state;
+        a row changes only if it is active, `version` is above its own and the sequence above
+        the stored one. The liveness deadline becomes the later of the stored one and the
+        heartbeat time (at most the database's now) plus the node's liveness timeout.
+        """
+        if not writes:
+            return set()
+        columns = [column_values(write.state.data) for write in writes]
+        arrays: list[object] = [
+            [write.node_id for write in writes],
+            [values["heartbeat_sequence"] for values in columns],
+            [values["last_heartbeat_at"] for values in columns],
+            [values["health"] for values in columns],
+            [write.message_id for write in writes],
+            [write.version for write in writes],
+        ]
+        return await self._written(_sql.APPLY_HEARTBEATS, arrays)
+
+    async def advance_watermark(self, heartbeat_at: datetime) -> None:
+        """Move the heartbeat watermark up to `heartbeat_at` (never past now, never back)."""
+        await self._db.execute(_sql.ADVANCE_WATERMARK, heartbeat_at)
+
+    async def watermark(self) -> datetime | None:
+        """The heartbeat watermark, or None before the first heartbeat."""
+        value = await self._db.fetchval(_sql.SELECT_WATERMARK)
+        return value if isinstance(value, datetime) else None
+
+    async def claim_ack_timeouts(
+        self, now: datetime, *, limit: int
+    ) -> Sequence[ModelClaimedTimeout]:
+        """Mark and return accepted nodes whose ack deadline passed before `now`.
+
+        Rows another caller is claiming are skipped, not waited for; a claim that was not
+        followed by its decision within `reclaim_after` can be claimed again.
+        """
+        records = await self._db.fetch(_sql.CLAIM_ACK, now, limit, self._reclaim_after)
+        return [
+            ModelClaimedTimeout(node_id=r["node_id"], deadline=r["deadline"], judged_at=now)
+            for r in records
+        ]
+
+    async def claim_liveness_expiries(
+        self, now: datetime, *, limit: int
+    ) -> Sequence[ModelClaimedTimeout]:
+        """Mark and return active nodes whose liveness deadline is before the heartbeat
+        watermark (or `now`, if that is earlier)."""
+        records = await self._db.fetch(_sql.CLAIM_LIVENESS, now, limit, self._reclaim_after)
+        return [
+            ModelClaimedTimeout(
+                node_id=r["node_id"], deadline=r["deadline"], judged_at=r["judged_at"]
+            )
+            for r in records
+        ]
+
+    async def _written(self, query: str, arrays: list[object]) -> set[UUID]:
+        records = await self._db.fetch(query, *arrays)
+        return {record["node_id"] for record in records}
+
+
+def _node_id(entity_id: str) -> UUID | None:
+    try:
+        return UUID(entity_id)
+    except ValueError:
+        return None

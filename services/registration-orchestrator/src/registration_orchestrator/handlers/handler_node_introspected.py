@@ -1,0 +1,85 @@
+from datetime import timedelta
+from uuid import UUID
+
+from omnibase_core.container import ModelONEXContainer
+from omnibase_core.models.events import ModelEventEnvelope
+from omnibase_core.models.generated import (
+    EnumNodeHealth,
+    EnumNodeIntrospectionReason,
+    ModelConsulRegisterIntent,
+    ModelNodeIntrospectionEvent,
+    ModelNodeRegistrationAccepted,
+    ModelNodeRegistrationRejected,
+)
+from omnibase_core.nodes import HandlerContext, ModelHandlerOutput
+from omnibase_infra.config import ModelRegistrationSettings
+from omnibase_infra.registration import EnumRegistrationState, ModelNodeRegistration
+from omnibase_spi import ProtocolProjectionReader
+
+from registration_orchestrator.handlers._admission import Refusal, admit, service_for
+
+
+class HandlerNodeIntrospected:
+    """Accept an announced node with an ack deadline, or reject an announcement with the reason.
+
+    A node that is already active with the same registration is left alone when it merely
+    re-announces (asked to, or after a hiccup); a node that (re)started is accepted again.
+    """
+
+    def __init__(self, container: ModelONEXContainer) -> None:
+        self._registry: ProtocolProjectionReader[ModelNodeRegistration] = container.resolve(
+            ProtocolProjectionReader
+        )
+        self._settings = container.resolve(ModelRegistrationSettings)
+
+    async def handle(
+        self, envelope: ModelEventEnvelope[object], context: HandlerContext
+    ) -> ModelHandlerOutput:
+        try:
+            event = admit(envelope)
+        except Refusal as refusal:
+            rejected = ModelNodeRegistrationRejected(
+                node_id=_uuid(refusal.node_id),
+                reason=refusal.reason,
+                field=refusal.field,
+                rejected_at=context.now,
+            )
+            return ModelHandlerOutput(events=(context.event(rejected),))
+        current = await self._registry.get(str(event.node_id))
+        if _already_registered(current, event):
+            return ModelHandlerOutput()
+        service = service_for(event, self._settings.consul_meta_keys)
+        accepted = ModelNodeRegistrationAccepted(
+            node_id=event.node_id,
+            ack_deadline=context.now + timedelta(seconds=self._settings.ack_timeout_seconds),
+            accepted_at=context.now,
+            introspection=event,
+            registration=ModelConsulRegisterIntent(service=service, health=EnumNodeHealth.HEALTHY),
+        )
+        return ModelHandlerOutput(events=(context.event(accepted),))
+
+
+def _already_registered(
+    current: ModelNodeRegistration | None, event: ModelNodeIntrospectionEvent
+) -> bool:
+    """True for a re-announcement of an active node that changes nothing the registry keeps."""
+    if current is None or current.state is not EnumRegistrationState.ACTIVE:
+        return False
+    if event.reason is EnumNodeIntrospectionReason.STARTUP:
+        return False  # a restarted node waits for its acceptance to ack it
+    return (
+        current.contract_fingerprint == event.contract_fingerprint
+        and current.name == event.node_name
+        and current.node_type == event.node_type.value
+        and current.node_version == event.node_version
+        and list(current.capabilities) == event.capabilities
+        and current.endpoints == event.endpoints
+        and current.metadata == event.metadata
+    )
+
+
+def _uuid(text: str | None) -> UUID | None:
+    try:
+        return UUID(text) if text is not None else None
+    except ValueError:
+        return None

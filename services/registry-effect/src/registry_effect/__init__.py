@@ -1,0 +1,5 @@
+"""The registry effect: carries out the registry's Consul intents (see contract.yaml)."""
+
+from registry_effect.node import NodeRegistryEffect
+
+__all__ = ["NodeRegistryEffect"]
