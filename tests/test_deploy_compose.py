@@ -1,4 +1,4 @@
-"""deploy/compose.yaml: the infrastructure servers in containers, checked without an engine."""
+"""deploy/compose.yaml: the servers and every service in containers, checked without an engine."""
 
 import re
 from pathlib import Path
@@ -13,7 +13,10 @@ from omnibase_infra.config import (
     ModelVaultSettings,
 )
 
-COMPOSE_PATH = Path(__file__).resolve().parents[1] / "deploy" / "compose.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE_PATH = ROOT / "deploy" / "compose.yaml"
+SERVICES = sorted(path.parent.name for path in ROOT.glob("services/*/pyproject.toml"))
+CONDITIONS = {"service_started", "service_healthy", "service_completed_successfully"}
 TOP_LEVEL_KEYS = {"name", "services", "volumes", "networks", "configs", "secrets", "include"}
 # Service -> (official image repository, pinned tag, port it shares with the local stack).
 INFRASTRUCTURE = {
@@ -70,8 +73,11 @@ def test_infrastructure_is_published_on_loopback_at_the_local_stack_port(
     assert services[name]["ports"] == [f"127.0.0.1:{port}:{port}"]
 
 
-def test_every_service_has_a_healthcheck_command(services: dict[str, dict[str, object]]) -> None:
+def test_every_server_has_a_healthcheck_command(services: dict[str, dict[str, object]]) -> None:
+    # ONEX services inherit theirs from their image (tests/test_deploy_images.py).
     for name, service in services.items():
+        if "build" in service:
+            continue
         healthcheck = service.get("healthcheck")
         assert isinstance(healthcheck, dict), f"{name}: no healthcheck"
         test = healthcheck["test"]
@@ -108,3 +114,42 @@ def test_secrets_come_from_the_environment_not_the_file(
         for key, value in environment.items():
             if re.search(r"PASSWORD|TOKEN|SECRET", key):
                 assert re.fullmatch(r"\$\{[A-Z0-9_]+(:-[^}]*)?\}", str(value)), f"{name}: {key}"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_service_is_built_from_its_image_definition(
+    services: dict[str, dict[str, object]], name: str
+) -> None:
+    build = services[name]["build"]
+    assert isinstance(build, dict)
+    context = (COMPOSE_PATH.parent / str(build["context"])).resolve()
+    assert context == ROOT, "build from the repository root (the uv workspace)"
+    assert build["dockerfile"] == f"deploy/images/{name}.Dockerfile"
+    assert (context / str(build["dockerfile"])).is_file()
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_services_start_once_the_servers_they_use_are_healthy(
+    services: dict[str, dict[str, object]], name: str
+) -> None:
+    depends_on = services[name]["depends_on"]
+    assert isinstance(depends_on, dict)
+    assert {"kafka", "postgres"} <= set(depends_on)
+    for server, rule in depends_on.items():
+        assert isinstance(rule, dict) and rule["condition"] in CONDITIONS, f"{name} -> {server}"
+        if rule["condition"] == "service_healthy":
+            assert "healthcheck" in services[server] or "build" in services[server]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_services_reach_the_servers_by_their_compose_names(
+    services: dict[str, dict[str, object]], name: str
+) -> None:
+    environment = services[name]["environment"]
+    assert isinstance(environment, dict)
+    hosts = {key: value for key, value in environment.items() if key.endswith("__HOST")}
+    assert hosts and all(value in services for value in hosts.values()), hosts
+    listeners = services["kafka"]["environment"]
+    assert isinstance(listeners, dict)
+    internal = re.search(r"INTERNAL://:(\d+)", str(listeners["KAFKA_LISTENERS"]))
+    assert internal and environment["ONEX_KAFKA__PORT"] == internal.group(1)
