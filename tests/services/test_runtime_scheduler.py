@@ -23,6 +23,7 @@ from runtime_scheduler import (
     ModelRuntimeSchedulerSettings,
     RuntimeScheduler,
     open_scheduler,
+    running,
     utc_now,
 )
 
@@ -243,3 +244,15 @@ async def test_a_leader_whose_lease_is_taken_stops_ticking_at_once(
     ticks = await published_ticks(settings)
     assert_unbroken(ticks)
     assert ticks[-1].sequence <= at_takeover + 1
+
+
+async def test_the_running_hook_ticks_in_the_background_and_releases_the_lease_on_exit(
+    settings: ModelOnexSettings,
+) -> None:
+    async with KafkaEventBus.from_settings(settings) as bus:
+        async with running(settings, bus.publish) as scheduler:
+            await wait_until(lambda: scheduler.last_tick is not None)
+            assert scheduler.leading
+        async with ValkeyAdapter.from_settings(settings) as valkey:
+            assert await valkey.lease_owner(tick_topic(settings)) is None
+    assert_unbroken(await published_ticks(settings))

@@ -53,14 +53,29 @@ async def open_scheduler(
         )
 
 
+@asynccontextmanager
+async def running(settings: ModelOnexSettings, publish: Publish) -> AsyncIterator[RuntimeScheduler]:
+    """The scheduler ticking in the background for as long as the block runs.
+
+    On exit it stops (releasing the lease) and closes its connections. This is the hook a
+    runtime host enters beside a node's HTTP endpoints: the node consumes nothing, so there
+    is no subscriber to start, only this loop.
+    """
+    async with open_scheduler(settings, publish) as scheduler:
+        task = asyncio.create_task(scheduler.run(), name=f"runtime-scheduler {scheduler.topic}")
+        try:
+            yield scheduler
+        finally:
+            scheduler.stop()
+            await task
+
+
 async def serve(settings: ModelOnexSettings | None = None) -> None:
     """Tick until SIGTERM or SIGINT, then release the lease and close every connection."""
     settings = settings or load_settings()
-    async with (
-        KafkaEventBus.from_settings(settings) as bus,
-        open_scheduler(settings, bus.publish) as scheduler,
-    ):
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, scheduler.stop)
-        await scheduler.run()
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    async with KafkaEventBus.from_settings(settings) as bus, running(settings, bus.publish):
+        await stopping.wait()
