@@ -23,7 +23,9 @@ _URL_PASSWORD = re.compile(
 )
 _AUTH_SCHEME = re.compile(r"\b(?P<scheme>Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 _KEY_VALUE = re.compile(
-    rf"(?P<key>{_SENSITIVE_KEY.pattern})(?P<q>[\"']?)(?P<sep>\s*[=:]\s*)"
+    # The look-behind starts a key only where a word starts: without it, a long run of word
+    # characters costs quadratic time (seconds for a few kB, minutes for a large payload).
+    rf"(?<![\w.-])(?P<key>{_SENSITIVE_KEY.pattern})(?P<q>[\"']?)(?P<sep>\s*[=:]\s*)"
     # An unquoted value runs to whitespace, ';' or '&' (commas and brackets may be part
     # of a password, so they are hidden with it).
     r"(?P<val>\"[^\"]*\"|'[^']*'|(?:(?:Bearer|Basic)\s+)?[^\s;&'\"]+)",
