@@ -12,9 +12,13 @@ _WRITTEN |= {"last_applied_message_id": "uuid", "version": "int8"}
 _NOT_NULL_JSON = {"capabilities": "'[]'", "endpoints": "'{}'", "metadata": "'{}'"}
 # Columns that only move forward, whatever a write says.
 _FORWARD_ONLY = ("liveness_deadline", "last_heartbeat_at", "heartbeat_sequence")
+# A heartbeat time is trusted up to the database's clock (a node's clock may run ahead).
+# Not LEAST(): it would read a missing heartbeat as now.
+_CLAMPED = "(CASE WHEN {at} > now() THEN now() ELSE {at} END)"
+_SECONDS = "* interval '1 second'"
 _EXTENDED_DEADLINE = (
     "GREATEST(u.liveness_deadline, "
-    "LEAST(u.last_heartbeat_at, now()) + u.liveness_timeout_seconds * interval '1 second')"
+    f"{_CLAMPED.format(at='u.last_heartbeat_at')} + u.liveness_timeout_seconds {_SECONDS})"
 )
 
 
@@ -64,7 +68,7 @@ UPDATE {TABLE} AS r SET
     last_heartbeat_at = GREATEST(r.last_heartbeat_at, h.last_heartbeat_at),
     health = h.health,
     liveness_deadline = GREATEST(r.liveness_deadline,
-        LEAST(h.last_heartbeat_at, now()) + r.liveness_timeout_seconds * interval '1 second'),
+        {_CLAMPED.format(at="h.last_heartbeat_at")} + r.liveness_timeout_seconds {_SECONDS}),
     last_applied_message_id = COALESCE(h.message_id, r.last_applied_message_id),
     version = h.version,
     updated_at = now()

@@ -1,0 +1,182 @@
+"""The reducer's unit of work in a real PostgreSQL: fold, store and record in one transaction."""
+
+from collections.abc import Sequence
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+import pytest
+from omnibase_core.container import ModelONEXContainer
+from omnibase_core.models.events import ModelEventEnvelope
+from omnibase_core.models.generated import EnumNodeHealth
+from omnibase_infra.adapters.postgres import PostgresIdempotencyStore, PostgresPoolManager
+from omnibase_infra.errors import ProtocolConfigurationError
+from omnibase_infra.registration import (
+    EnumRegistrationState,
+    ModelProjectionWrite,
+    PostgresRegistrationStore,
+    ProjectionConflictError,
+    RegistrationUnitOfWork,
+)
+from pydantic import BaseModel
+from registration_builders import (
+    ACK_TIMEOUT,
+    LIVENESS,
+    T0,
+    accepted,
+    activated,
+    deregistered,
+    envelope,
+    heartbeat,
+)
+from registration_reducer import NodeRegistrationReducer
+
+pytestmark = pytest.mark.usefixtures("local_stack")
+Envelope = ModelEventEnvelope[object]
+
+
+@pytest.fixture(scope="module")
+def reducer() -> NodeRegistrationReducer:
+    return NodeRegistrationReducer(ModelONEXContainer())
+
+
+@pytest.fixture
+def unit(db: PostgresPoolManager, store: PostgresRegistrationStore) -> RegistrationUnitOfWork:
+    return RegistrationUnitOfWork(
+        db, store, PostgresIdempotencyStore(db), consumer="registration-reducer"
+    )
+
+
+def wrap(*payloads: BaseModel) -> list[Envelope]:
+    return [envelope(payload) for payload in payloads]
+
+
+async def intent_types(
+    unit: RegistrationUnitOfWork, reducer: NodeRegistrationReducer, batch: Sequence[Envelope]
+) -> list[str]:
+    return [intent.intent_type for intent in await unit.apply(reducer, batch)]
+
+
+async def test_a_node_lifecycle_is_stored_and_its_consul_intents_returned(
+    unit: RegistrationUnitOfWork,
+    reducer: NodeRegistrationReducer,
+    store: PostgresRegistrationStore,
+) -> None:
+    node_id = uuid4()
+    beats = [heartbeat(node_id, 100 + i, T0 + timedelta(seconds=i)) for i in range(10)]
+
+    on_accept = await intent_types(unit, reducer, wrap(accepted(node_id)))
+    waiting = await store.get(str(node_id))
+    on_activate = await intent_types(unit, reducer, wrap(activated(node_id)))
+    on_beats = await intent_types(unit, reducer, wrap(*beats))
+    alive = await store.get(str(node_id))
+    on_shutdown = await intent_types(unit, reducer, wrap(deregistered(node_id)))
+    gone = await store.get(str(node_id))
+
+    assert (on_accept, on_activate, on_beats, on_shutdown) == (
+        ["consul.register"],
+        [],
+        [],
+        ["consul.deregister"],
+    )
+    assert waiting is not None and alive is not None and gone is not None
+    assert waiting.state is EnumRegistrationState.AWAITING_ACK
+    assert waiting.ack_deadline == T0 + ACK_TIMEOUT
+    assert waiting.name == "orders-effect"
+    assert (alive.state, alive.heartbeat_sequence) == (EnumRegistrationState.ACTIVE, 109)
+    assert alive.liveness_deadline == T0 + timedelta(seconds=9) + LIVENESS
+    assert alive.version == 3  # accepted, activated, then one write for ten heartbeats
+    assert gone.state is EnumRegistrationState.DEREGISTERED
+    assert await store.watermark() == T0 + timedelta(seconds=9)
+
+
+async def test_a_health_change_in_a_batch_asks_for_one_consul_update(
+    unit: RegistrationUnitOfWork, reducer: NodeRegistrationReducer
+) -> None:
+    node_id = uuid4()
+    await unit.apply(reducer, wrap(accepted(node_id), activated(node_id)))
+    degraded = EnumNodeHealth.DEGRADED
+    beats = [
+        heartbeat(node_id, 1, T0),
+        heartbeat(node_id, 2, T0, degraded),
+        heartbeat(node_id, 3, T0, degraded),
+    ]
+
+    intents = await unit.apply(reducer, wrap(*beats))
+
+    assert [(i.intent_type, i.payload["health"]) for i in intents] == [
+        ("consul.register", "degraded")
+    ]
+
+
+async def test_redelivered_decisions_and_a_replayed_history_change_nothing(
+    unit: RegistrationUnitOfWork,
+    reducer: NodeRegistrationReducer,
+    store: PostgresRegistrationStore,
+) -> None:
+    node_id = uuid4()
+    history = wrap(
+        accepted(node_id),
+        activated(node_id),
+        deregistered(node_id),
+        accepted(node_id, T0 + timedelta(hours=1)),
+    )
+    history.insert(2, envelope(heartbeat(node_id, 7, T0 + timedelta(seconds=5))))
+    for message in history:
+        await unit.apply(reducer, [message])
+    before = await store.get(str(node_id))
+
+    replayed = await unit.apply(reducer, history)
+
+    assert replayed == []
+    assert await store.get(str(node_id)) == before
+
+
+async def test_heartbeats_of_unknown_nodes_store_nothing_but_move_the_watermark(
+    unit: RegistrationUnitOfWork,
+    reducer: NodeRegistrationReducer,
+    store: PostgresRegistrationStore,
+) -> None:
+    stranger = uuid4()
+
+    assert await unit.apply(reducer, wrap(heartbeat(stranger, 1, T0))) == []
+    assert await store.get(str(stranger)) is None
+    assert await store.watermark() == T0
+
+
+async def test_a_failed_batch_keeps_neither_rows_nor_processed_records(
+    unit: RegistrationUnitOfWork,
+    reducer: NodeRegistrationReducer,
+    store: PostgresRegistrationStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    node_id = uuid4()
+    batch = wrap(accepted(node_id))
+
+    async def lose_the_race(writes: Sequence[ModelProjectionWrite]) -> set[UUID]:
+        return set()  # as if another writer had stored a newer version first
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store, "upsert_many", lose_the_race)
+        with pytest.raises(ProjectionConflictError) as conflict:
+            await unit.apply(reducer, batch)
+    retried = await intent_types(unit, reducer, batch)
+
+    assert conflict.value.transient
+    assert retried == ["consul.register"]
+    assert await store.get(str(node_id)) is not None
+
+
+async def test_a_reducer_updating_data_without_a_column_is_refused(
+    unit: RegistrationUnitOfWork, reducer: NodeRegistrationReducer
+) -> None:
+    unit.check(reducer)
+    fsm = reducer.contract.fsm
+    assert fsm is not None
+    broken = fsm.transitions[0].model_copy(update={"update": {"favourite_colour": "event.trigger"}})
+    odd = reducer.contract.model_copy(
+        update={"fsm": fsm.model_copy(update={"transitions": (broken,)})}
+    )
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(reducer, "contract", odd)
+        with pytest.raises(ProtocolConfigurationError, match="favourite_colour"):
+            unit.check(reducer)
