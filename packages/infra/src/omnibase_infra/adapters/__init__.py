@@ -2,6 +2,8 @@
 
 - `omnibase_infra.adapters.postgres`: asyncpg pool manager, migrations, idempotency store.
 - `omnibase_infra.adapters.valkey`: cache and owner-checked leases on Valkey (Redis protocol).
+- `omnibase_infra.adapters.kafka`: the event bus (FastStream/aiokafka, DLQ, at-least-once) and its
+  in-memory twin (`...kafka.testing.InMemoryEventBus`).
 - `omnibase_infra.adapters.http`: HTTP client with timeouts, breaker and mapped status errors.
 
 Every adapter is async, pooled, guarded by its own circuit breaker, raises only the
