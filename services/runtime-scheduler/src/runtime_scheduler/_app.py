@@ -23,7 +23,7 @@ from runtime_scheduler.protocol_tick_store import ProtocolTickStore
 async def open_scheduler(
     settings: ModelOnexSettings,
     publish: Publish,
-    scheduler: ModelRuntimeSchedulerSettings | None = None,
+    config: ModelRuntimeSchedulerSettings | None = None,
     *,
     clock: Clock = utc_now,
 ) -> AsyncIterator[RuntimeScheduler]:
@@ -32,7 +32,7 @@ async def open_scheduler(
     `publish` is an event bus's `publish`. The scheduler is not running yet:
     `await scheduler.run()` (and `scheduler.stop()`).
     """
-    scheduler = scheduler or ModelRuntimeSchedulerSettings()
+    config = config or ModelRuntimeSchedulerSettings()
     async with (
         ValkeyAdapter.from_settings(settings) as valkey,
         PostgresPoolManager.from_settings(settings) as db,
@@ -46,9 +46,9 @@ async def open_scheduler(
             NodeRuntimeSchedulerEffect(container),
             publish,
             env=settings.env,
-            scheduler_id=scheduler.scheduler_id,
-            interval_seconds=scheduler.tick_interval_seconds,
-            lease_ttl_seconds=scheduler.lease_ttl_seconds,
+            scheduler_id=config.scheduler_id,
+            interval_seconds=config.tick_interval_seconds,
+            lease_ttl_seconds=config.lease_ttl_seconds,
             clock=clock,
         )
 
