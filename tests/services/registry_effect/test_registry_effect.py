@@ -1,6 +1,5 @@
 """The registry effect carries out Consul intents idempotently and survives a Consul outage."""
 
-from collections.abc import Mapping, Sequence
 from uuid import UUID, uuid4
 
 import pytest
@@ -13,68 +12,14 @@ from omnibase_core.models.generated import (
     EnumNodeHealth,
     ModelConsulRegistrationResult,
 )
-from omnibase_infra.enums import EnumCircuitState, EnumInfraTransportType
 from omnibase_infra.errors import (
     InfraConnectionError,
     InfraUnavailableError,
-    ModelInfraErrorContext,
 )
 from omnibase_spi import ProtocolServiceDiscovery
 from pydantic import ValidationError
-from registration_builders import T0, envelope, service
+from registration_builders import T0, FakeConsul, envelope, service
 from registry_effect import NodeRegistryEffect
-
-CONSUL = ModelInfraErrorContext(transport_type=EnumInfraTransportType.CONSUL, operation="register")
-
-
-class FakeConsul:
-    """Service instances by id; `down_for` calls fail as if the agent were unreachable."""
-
-    def __init__(self) -> None:
-        self.services: dict[str, dict[str, object]] = {}
-        self.calls = 0
-        self.down_for = 0
-        self.breaker_open = False
-
-    async def register_service(
-        self,
-        *,
-        service_id: str,
-        service_name: str,
-        address: str,
-        port: int,
-        tags: Sequence[str] = (),
-        meta: Mapping[str, str] | None = None,
-        health_check_url: str | None = None,
-    ) -> None:
-        self._call()
-        self.services[service_id] = {
-            "name": service_name,
-            "address": f"{address}:{port}",
-            "tags": list(tags),
-            "meta": dict(meta or {}),
-            "check": health_check_url,
-        }
-
-    async def deregister_service(self, service_id: str) -> None:
-        self._call()
-        self.services.pop(service_id, None)
-
-    async def list_service_ids(self, service_name: str) -> Sequence[str]:
-        return [sid for sid, entry in self.services.items() if entry["name"] == service_name]
-
-    def _call(self) -> None:
-        self.calls += 1
-        if self.breaker_open:
-            raise InfraUnavailableError(
-                "Consul breaker open",
-                CONSUL,
-                retry_after_seconds=5.0,
-                circuit_state=EnumCircuitState.OPEN,
-            )
-        if self.down_for > 0:
-            self.down_for -= 1
-            raise InfraConnectionError("Consul refused the connection", CONSUL)
 
 
 @pytest.fixture
