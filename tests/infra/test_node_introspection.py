@@ -1,6 +1,7 @@
 """MixinNodeIntrospection: what a node exposes, the caches, and how it talks to the registry.
 
-Runs against an in-memory bus that round-trips every envelope through JSON, as Kafka does.
+Runs on the Kafka bus's in-memory twin (envelopes round-trip through JSON, as on Kafka); a
+recorder subscribed to every registration topic plays the registry side.
 """
 
 import asyncio
@@ -15,6 +16,7 @@ import pytest
 from omnibase_core.container import ModelONEXContainer
 from omnibase_core.enums import EnumMessageCategory, EnumNodeKind
 from omnibase_core.messaging import (
+    REGISTRATION_TOPICS,
     TOPIC_NODE_HEARTBEAT,
     TOPIC_NODE_INTROSPECTION,
     TOPIC_NODE_REGISTRATION_ACK,
@@ -39,9 +41,9 @@ from omnibase_core.models.generated import (
     ModelNodeShutdown,
     ModelRegistryRequestIntrospection,
 )
+from omnibase_infra.adapters.kafka.testing import InMemoryEventBus
 from omnibase_infra.errors import ProtocolConfigurationError
 from omnibase_infra.mixins import MixinNodeIntrospection, with_introspection
-from omnibase_spi import EnvelopeHandler, ProtocolEventBus, Unsubscribe
 from pydantic import BaseModel
 
 Envelope = ModelEventEnvelope[object]
@@ -54,36 +56,26 @@ def topic(name: ModelTopic) -> str:
     return str(name.with_env(ENV))
 
 
-class MemoryBus:
-    """Delivers each published envelope to every subscriber of its topic, as decoded JSON."""
+class Recorder:
+    """What the registry side sees: every envelope on the registration topics, in order."""
 
     def __init__(self) -> None:
-        self.published: list[tuple[str, Envelope]] = []
-        self.handlers: dict[str, list[EnvelopeHandler]] = {}
-        self.groups: list[str] = []
+        self.log: list[tuple[str, Envelope]] = []
         self._changed = asyncio.Condition()
 
-    async def publish(self, topic: str, envelope: ModelEventEnvelope[PayloadT]) -> None:
-        decoded = Envelope.model_validate_json(envelope.model_dump_json())
-        self.published.append((topic, decoded))
-        async with self._changed:
-            self._changed.notify_all()
-        for handler in list(self.handlers.get(topic, [])):
-            await handler(decoded)
+    async def listen(self, bus: InMemoryEventBus) -> None:
+        for name in REGISTRATION_TOPICS:
+            where = topic(name)
 
-    async def subscribe(
-        self, topic: str, handler: EnvelopeHandler, *, group_id: str
-    ) -> Unsubscribe:
-        self.handlers.setdefault(topic, []).append(handler)
-        self.groups.append(group_id)
+            async def record(envelope: Envelope, where: str = where) -> None:
+                async with self._changed:
+                    self.log.append((where, envelope))
+                    self._changed.notify_all()
 
-        async def unsubscribe() -> None:
-            self.handlers[topic].remove(handler)
-
-        return unsubscribe
+            await bus.subscribe(where, record, group_id="registry")
 
     def on(self, name: ModelTopic) -> list[Envelope]:
-        return [envelope for where, envelope in self.published if where == topic(name)]
+        return [envelope for where, envelope in self.log if where == topic(name)]
 
     async def wait_for(self, name: ModelTopic, count: int) -> list[Envelope]:
         async with asyncio.timeout(5), self._changed:
@@ -165,8 +157,15 @@ NodeFactory = Callable[..., Awaitable[ProbeNode]]
 
 
 @pytest.fixture
-def bus() -> MemoryBus:
-    return MemoryBus()
+def bus() -> InMemoryEventBus:
+    return InMemoryEventBus()
+
+
+@pytest.fixture
+async def seen(bus: InMemoryEventBus) -> Recorder:
+    recorder = Recorder()
+    await recorder.listen(bus)
+    return recorder
 
 
 @pytest.fixture
@@ -175,7 +174,7 @@ def clocks() -> Clocks:
 
 
 @pytest.fixture
-def make_node(bus: MemoryBus, clocks: Clocks) -> NodeFactory:
+def make_node(bus: InMemoryEventBus, clocks: Clocks) -> NodeFactory:
     async def make(**overrides: object) -> ProbeNode:
         node = ProbeNode()
         settings: dict[str, object] = {
@@ -264,7 +263,7 @@ async def test_contract_node_kind_is_accepted_as_node_type(make_node: NodeFactor
 
 
 async def test_parameter_names_stay_private_unless_signatures_are_asked_for(
-    make_node: NodeFactory, bus: MemoryBus
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder
 ) -> None:
     plain = await make_node()
     assert (await plain.get_introspection_data()).method_signatures == {}
@@ -275,7 +274,7 @@ async def test_parameter_names_stay_private_unless_signatures_are_asked_for(
     assert set(data.method_signatures) == set(data.capabilities)
 
     await revealing.publish_introspection()
-    [published] = bus.on(TOPIC_NODE_INTROSPECTION)
+    [published] = seen.on(TOPIC_NODE_INTROSPECTION)
     wire = published.model_dump_json()
     assert "sql_text" not in wire and "method_signatures" not in wire
 
@@ -291,7 +290,7 @@ async def test_signatures_name_types_without_their_modules(make_node: NodeFactor
         node_name="deep",
         node_type="effect",
         node_version="1.0.0",
-        event_bus=MemoryBus(),
+        event_bus=InMemoryEventBus(),
         env=ENV,
         include_signatures=True,
     )
@@ -368,13 +367,13 @@ def test_class_method_cache_is_shared_per_class_until_invalidated() -> None:
 
 
 async def test_heartbeat_sequence_grows_by_one_from_the_start_time_in_ms(
-    make_node: NodeFactory, bus: MemoryBus, clocks: Clocks
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder, clocks: Clocks
 ) -> None:
     node = await make_node()
     beats = [await node.publish_heartbeat() for _ in range(3)]
     first = int(START.timestamp() * 1000)
     assert [beat.sequence for beat in beats] == [first, first + 1, first + 2]
-    published = bus.on(TOPIC_NODE_HEARTBEAT)
+    published = seen.on(TOPIC_NODE_HEARTBEAT)
     assert [ModelNodeHeartbeat.model_validate(e.payload) for e in published] == beats
     assert {e.entity_id for e in published} == {str(beats[0].node_id)}
 
@@ -404,21 +403,23 @@ async def test_heartbeat_health_comes_from_the_hook(make_node: NodeFactory) -> N
     assert (await node.publish_heartbeat()).health is EnumNodeHealth.UNHEALTHY
 
 
-async def test_heartbeat_loop_beats_until_stopped(make_node: NodeFactory, bus: MemoryBus) -> None:
+async def test_heartbeat_loop_beats_until_stopped(
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder
+) -> None:
     node = await make_node(heartbeat_interval=0.01)
     await node.start_heartbeat()
     await node.start_heartbeat()  # a second start is a no-op, not a second loop
-    beats = await bus.wait_for(TOPIC_NODE_HEARTBEAT, 3)
+    beats = await seen.wait_for(TOPIC_NODE_HEARTBEAT, 3)
     await node.stop_heartbeat()
-    stopped_at = len(bus.on(TOPIC_NODE_HEARTBEAT))
+    stopped_at = len(seen.on(TOPIC_NODE_HEARTBEAT))
     sequences = [ModelNodeHeartbeat.model_validate(b.payload).sequence for b in beats[:3]]
     assert sequences == list(range(sequences[0], sequences[0] + 3))
     await asyncio.sleep(0.05)  # several intervals: proves nothing beats after stop
-    assert len(bus.on(TOPIC_NODE_HEARTBEAT)) == stopped_at
+    assert len(seen.on(TOPIC_NODE_HEARTBEAT)) == stopped_at
 
 
 async def test_heartbeat_loop_survives_a_failing_publish(
-    make_node: NodeFactory, bus: MemoryBus
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder
 ) -> None:
     failures = 2
     original = bus.publish
@@ -433,7 +434,7 @@ async def test_heartbeat_loop_survives_a_failing_publish(
     bus.publish = flaky  # type: ignore[method-assign]
     node = await make_node(heartbeat_interval=0.01)
     await node.start_heartbeat()
-    await bus.wait_for(TOPIC_NODE_HEARTBEAT, 1)
+    await seen.wait_for(TOPIC_NODE_HEARTBEAT, 1)
     await node.stop_heartbeat()
     assert failures == 0
 
@@ -442,25 +443,28 @@ async def test_heartbeat_loop_survives_a_failing_publish(
 
 
 async def test_start_announces_the_node_and_subscribes_before_announcing(
-    make_node: NodeFactory, bus: MemoryBus
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder, clocks: Clocks
 ) -> None:
+    async def instant_orchestrator(envelope: Envelope) -> None:
+        node_id = ModelNodeIntrospectionEvent.model_validate(envelope.payload).node_id
+        await bus.publish(topic(TOPIC_NODE_REGISTRATION_DECISION), accepted(node_id, clocks.utc))
+
+    await bus.subscribe(topic(TOPIC_NODE_INTROSPECTION), instant_orchestrator, group_id="orch")
     node = await make_node(endpoints={"health": "http://127.0.0.1:8085/health"})
     event = await node.start_introspection()
     await node.stop_heartbeat()
+
     assert event.reason is EnumNodeIntrospectionReason.STARTUP
-    [announced] = bus.on(TOPIC_NODE_INTROSPECTION)
+    [announced] = seen.on(TOPIC_NODE_INTROSPECTION)
     assert ModelNodeIntrospectionEvent.model_validate(announced.payload) == event
     assert announced.entity_id == str(event.node_id)
     assert announced.producer == "probe-effect"
-    assert set(bus.handlers) == {
-        topic(TOPIC_NODE_REGISTRATION_DECISION),
-        topic(TOPIC_REGISTRY_REQUEST_INTROSPECTION),
-    }
-    assert len(set(bus.groups)) == 2 and all(str(event.node_id) in g for g in bus.groups)
+    # The acceptance came back while the announcement was being published: it was heard.
+    assert len(seen.on(TOPIC_NODE_REGISTRATION_ACK)) == 1
 
 
 async def test_broadcast_and_targeted_requests_are_answered_others_ignored(
-    make_node: NodeFactory, bus: MemoryBus, clocks: Clocks
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder, clocks: Clocks
 ) -> None:
     node = await make_node()
     startup = await node.start_introspection()
@@ -472,7 +476,7 @@ async def test_broadcast_and_targeted_requests_are_answered_others_ignored(
     for message in (broadcast, request(someone, clocks.utc), request(me, clocks.utc)):
         await bus.publish(topic(TOPIC_REGISTRY_REQUEST_INTROSPECTION), message)
 
-    announcements = bus.on(TOPIC_NODE_INTROSPECTION)
+    announcements = seen.on(TOPIC_NODE_INTROSPECTION)
     reasons = [ModelNodeIntrospectionEvent.model_validate(e.payload).reason for e in announcements]
     assert reasons == ["startup", "requested", "requested"]
     answer = announcements[1]
@@ -482,27 +486,31 @@ async def test_broadcast_and_targeted_requests_are_answered_others_ignored(
 
 
 async def test_requests_sent_before_the_node_started_are_not_answered(
-    make_node: NodeFactory, bus: MemoryBus, clocks: Clocks
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder, clocks: Clocks
 ) -> None:
     node = await make_node()
     await node.start_introspection()
     await node.stop_heartbeat()
     old = request(None, clocks.utc - timedelta(minutes=10))
     await bus.publish(topic(TOPIC_REGISTRY_REQUEST_INTROSPECTION), old)
-    assert len(bus.on(TOPIC_NODE_INTROSPECTION)) == 1
+    assert len(seen.on(TOPIC_NODE_INTROSPECTION)) == 1
 
 
-async def test_disabled_registry_listener_does_not_subscribe_to_requests(
-    make_node: NodeFactory, bus: MemoryBus
+async def test_disabled_registry_listener_does_not_answer_requests(
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder, clocks: Clocks
 ) -> None:
     node = await make_node(enable_registry_listener=False)
-    await node.start_introspection()
+    node_id = (await node.start_introspection()).node_id
     await node.stop_heartbeat()
-    assert set(bus.handlers) == {topic(TOPIC_NODE_REGISTRATION_DECISION)}
+    await bus.publish(topic(TOPIC_REGISTRY_REQUEST_INTROSPECTION), request(None, clocks.utc))
+    assert len(seen.on(TOPIC_NODE_INTROSPECTION)) == 1
+    # The registration handshake still works.
+    await bus.publish(topic(TOPIC_NODE_REGISTRATION_DECISION), accepted(node_id, clocks.utc))
+    assert len(seen.on(TOPIC_NODE_REGISTRATION_ACK)) == 1
 
 
 async def test_node_acks_its_own_acceptance_only(
-    make_node: NodeFactory, bus: MemoryBus, clocks: Clocks
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder, clocks: Clocks
 ) -> None:
     node = await make_node()
     me = (await node.start_introspection()).node_id
@@ -510,11 +518,11 @@ async def test_node_acks_its_own_acceptance_only(
     decisions = topic(TOPIC_NODE_REGISTRATION_DECISION)
 
     await bus.publish(decisions, accepted(uuid4(), clocks.utc))
-    assert bus.on(TOPIC_NODE_REGISTRATION_ACK) == []
+    assert seen.on(TOPIC_NODE_REGISTRATION_ACK) == []
 
     mine = accepted(me, clocks.utc)
     await bus.publish(decisions, mine)
-    [ack] = bus.on(TOPIC_NODE_REGISTRATION_ACK)
+    [ack] = seen.on(TOPIC_NODE_REGISTRATION_ACK)
     assert ModelNodeRegistrationAck.model_validate(ack.payload).node_id == me
     assert ack.category is EnumMessageCategory.COMMAND
     assert ack.message_type == "ModelNodeRegistrationAck"
@@ -537,7 +545,7 @@ def let_go(node_id: UUID, at: datetime) -> list[ModelEventEnvelope[BaseModel]]:
 
 
 async def test_node_reannounces_when_the_registry_let_it_go(
-    make_node: NodeFactory, bus: MemoryBus, clocks: Clocks
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder, clocks: Clocks
 ) -> None:
     node = await make_node()
     me = (await node.start_introspection()).node_id
@@ -546,13 +554,17 @@ async def test_node_reannounces_when_the_registry_let_it_go(
     for decision in [*let_go(uuid4(), clocks.utc), *let_go(me, clocks.utc)]:
         await bus.publish(topic(TOPIC_NODE_REGISTRATION_DECISION), decision)
 
-    announced = bus.on(TOPIC_NODE_INTROSPECTION)
+    announced = seen.on(TOPIC_NODE_INTROSPECTION)
     reasons = [ModelNodeIntrospectionEvent.model_validate(e.payload).reason for e in announced]
     assert reasons == ["startup", "reannounce", "reannounce"]
 
 
 async def test_a_rejection_is_logged_for_the_operator(
-    make_node: NodeFactory, bus: MemoryBus, clocks: Clocks, caplog: pytest.LogCaptureFixture
+    make_node: NodeFactory,
+    bus: InMemoryEventBus,
+    seen: Recorder,
+    clocks: Clocks,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     node = await make_node()
     me = (await node.start_introspection()).node_id
@@ -572,24 +584,29 @@ async def test_a_rejection_is_logged_for_the_operator(
     assert record.getMessage() == (
         "registration of probe-effect rejected (field endpoints): no reachable endpoint"
     )
-    assert len(bus.on(TOPIC_NODE_INTROSPECTION)) == 1
+    assert len(seen.on(TOPIC_NODE_INTROSPECTION)) == 1
 
 
 async def test_graceful_stop_ends_heartbeats_and_listeners_then_says_goodbye(
-    make_node: NodeFactory, bus: MemoryBus
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder, clocks: Clocks
 ) -> None:
     node = await make_node(heartbeat_interval=0.01)
     me = (await node.start_introspection()).node_id
-    await bus.wait_for(TOPIC_NODE_HEARTBEAT, 1)
+    await seen.wait_for(TOPIC_NODE_HEARTBEAT, 1)
 
     shutdown = await node.stop_introspection(EnumNodeShutdownReason.SIGNAL)
     assert shutdown == ModelNodeShutdown(
         node_id=me, reason=EnumNodeShutdownReason.SIGNAL, emitted_at=shutdown.emitted_at
     )
-    [said] = bus.on(TOPIC_NODE_SHUTDOWN)
+    [said] = seen.on(TOPIC_NODE_SHUTDOWN)
     assert ModelNodeShutdown.model_validate(said.payload) == shutdown
-    assert bus.published[-1][1] is said  # nothing after the goodbye
-    assert all(handlers == [] for handlers in bus.handlers.values())
+    assert seen.log[-1][1] is said  # nothing after the goodbye
+
+    # Listeners are gone: neither requests nor acceptances get an answer now.
+    await bus.publish(topic(TOPIC_REGISTRY_REQUEST_INTROSPECTION), request(None, clocks.utc))
+    await bus.publish(topic(TOPIC_NODE_REGISTRATION_DECISION), accepted(me, clocks.utc))
+    assert len(seen.on(TOPIC_NODE_INTROSPECTION)) == 1
+    assert seen.on(TOPIC_NODE_REGISTRATION_ACK) == []
 
 
 # --- configuration ------------------------------------------------------------------------
@@ -630,7 +647,7 @@ async def test_introspection_needs_initialization_except_for_capabilities() -> N
 # --- RULES.md "Node Introspection Security Considerations" samples --------------------------
 
 
-async def test_rules_thread_safe_node_sample(bus: MemoryBus) -> None:
+async def test_rules_thread_safe_node_sample(bus: InMemoryEventBus) -> None:
     class ThreadSafeNode(MixinNodeIntrospection):
         def __init__(self, config: dict[str, object]) -> None:
             self._introspection_lock = threading.Lock()
@@ -666,15 +683,11 @@ async def test_rules_thread_safe_node_sample(bus: MemoryBus) -> None:
     assert event.capabilities == ["process_request"]
 
 
-def test_bus_fake_is_an_event_bus() -> None:
-    assert isinstance(MemoryBus(), ProtocolEventBus)
-
-
 # --- declarative nodes ----------------------------------------------------------------------
 
 
 async def test_runtime_adds_introspection_to_a_declarative_node(
-    monkeypatch: pytest.MonkeyPatch, bus: MemoryBus
+    monkeypatch: pytest.MonkeyPatch, bus: InMemoryEventBus
 ) -> None:
     monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "core" / "fixtures"))
     from onex_core_samples.payload_hasher_compute.node import NodePayloadHasherCompute
