@@ -2,10 +2,16 @@
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from urllib.parse import urlsplit
+from uuid import UUID
 
 from omnibase_core.models.events import ModelEventEnvelope
-from omnibase_core.models.generated import ModelConsulService, ModelNodeIntrospectionEvent
+from omnibase_core.models.generated import (
+    ModelConsulService,
+    ModelNodeIntrospectionEvent,
+    ModelNodeRegistrationRejected,
+)
 from pydantic import ValidationError
 
 Envelope = ModelEventEnvelope[object]
@@ -16,18 +22,10 @@ _CONSUL_META_KEY = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _MAX_REASON = 1024
 
 
-class Refusal(Exception):
-    """Why an announcement cannot be registered: a reason and the field to blame."""
-
-    def __init__(self, reason: str, field: str | None = None, node_id: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason[:_MAX_REASON]
-        self.field = field
-        self.node_id = node_id
-
-
-def admit(envelope: Envelope) -> ModelNodeIntrospectionEvent:
-    """The announcement, checked against its schema and the registry's rules; else `Refusal`."""
+def admit(
+    envelope: Envelope, now: datetime
+) -> ModelNodeIntrospectionEvent | ModelNodeRegistrationRejected:
+    """The announcement, checked against its schema and the registry's rules, or its rejection."""
     payload = envelope.payload
     if isinstance(payload, ModelNodeIntrospectionEvent):
         event = payload
@@ -35,22 +33,19 @@ def admit(envelope: Envelope) -> ModelNodeIntrospectionEvent:
         try:
             event = ModelNodeIntrospectionEvent.model_validate(payload)
         except ValidationError as error:
-            raise _refusal(error, payload) from None
-    node_id = str(event.node_id)
-    if envelope.entity_id != node_id:
-        raise Refusal(
+            return _schema_rejection(error, payload, now)
+    if envelope.entity_id != str(event.node_id):
+        reason = (
             "the message key (entity_id) must be the node id, so that all of a node's "
-            "messages stay in order",
-            "node_id",
-            node_id,
+            "messages stay in order"
         )
+        return _rejection(reason, "node_id", event.node_id, now)
     if reachable_endpoint(event) is None:
-        raise Refusal(
+        reason = (
             f"no {' or '.join(REACHABLE)} endpoint: give the node an http(s) URL the registry "
-            "can reach it on",
-            "endpoints",
-            node_id,
+            "can reach it on"
         )
+        return _rejection(reason, "endpoints", event.node_id, now)
     return event
 
 
@@ -95,7 +90,9 @@ def service_for(event: ModelNodeIntrospectionEvent, meta_keys: Iterable[str]) ->
     )
 
 
-def _refusal(error: ValidationError, payload: object) -> Refusal:
+def _schema_rejection(
+    error: ValidationError, payload: object, now: datetime
+) -> ModelNodeRegistrationRejected:
     problems = error.errors(include_url=False, include_input=False)
     first = problems[0]
     field = ".".join(str(part) for part in first["loc"]) or None
@@ -103,4 +100,19 @@ def _refusal(error: ValidationError, payload: object) -> Refusal:
     if len(problems) > 1:
         reason += f" (and {len(problems) - 1} more problem(s))"
     node_id = payload.get("node_id") if isinstance(payload, dict) else None
-    return Refusal(reason, field, node_id if isinstance(node_id, str) else None)
+    return _rejection(reason, field, _uuid(node_id), now)
+
+
+def _rejection(
+    reason: str, field: str | None, node_id: UUID | None, now: datetime
+) -> ModelNodeRegistrationRejected:
+    return ModelNodeRegistrationRejected(
+        node_id=node_id, reason=reason[:_MAX_REASON], field=field, rejected_at=now
+    )
+
+
+def _uuid(value: object) -> UUID | None:
+    try:
+        return UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from uuid import UUID
 
 from omnibase_core.container import ModelONEXContainer
 from omnibase_core.models.events import ModelEventEnvelope
@@ -16,7 +15,7 @@ from omnibase_infra.config import ModelRegistrationSettings
 from omnibase_infra.registration import EnumRegistrationState, ModelNodeRegistration
 from omnibase_spi import ProtocolProjectionReader
 
-from registration_orchestrator.handlers._admission import Refusal, admit, service_for
+from registration_orchestrator.handlers._admission import admit, service_for
 
 
 class HandlerNodeIntrospected:
@@ -35,16 +34,9 @@ class HandlerNodeIntrospected:
     async def handle(
         self, envelope: ModelEventEnvelope[object], context: HandlerContext
     ) -> ModelHandlerOutput:
-        try:
-            event = admit(envelope)
-        except Refusal as refusal:
-            rejected = ModelNodeRegistrationRejected(
-                node_id=_uuid(refusal.node_id),
-                reason=refusal.reason,
-                field=refusal.field,
-                rejected_at=context.now,
-            )
-            return ModelHandlerOutput(events=(context.event(rejected),))
+        event = admit(envelope, context.now)
+        if isinstance(event, ModelNodeRegistrationRejected):
+            return ModelHandlerOutput(events=(context.event(event),))
         current = await self._registry.get(str(event.node_id))
         if _already_registered(current, event):
             return ModelHandlerOutput()
@@ -76,10 +68,3 @@ def _already_registered(
         and current.endpoints == event.endpoints
         and current.metadata == event.metadata
     )
-
-
-def _uuid(text: str | None) -> UUID | None:
-    try:
-        return UUID(text) if text is not None else None
-    except ValueError:
-        return None
