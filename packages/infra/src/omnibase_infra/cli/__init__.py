@@ -2,7 +2,7 @@
 
 import typer
 
-from omnibase_infra.cli import cli_codegen, cli_contract, cli_infra
+from omnibase_infra.cli import cli_codegen, cli_contract, cli_infra, cli_run
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -13,6 +13,7 @@ app = typer.Typer(
 app.add_typer(cli_infra.app, name="infra")
 app.add_typer(cli_contract.app, name="contract")
 app.command(name="codegen")(cli_codegen.codegen)
+app.command(name="run")(cli_run.run)
 
 
 def main() -> None:

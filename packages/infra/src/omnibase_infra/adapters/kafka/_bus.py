@@ -97,15 +97,18 @@ class KafkaEventBus(GuardedAdapter):
     async def _start(self) -> None:
         # FastStream leaves its producer open when the cluster is unreachable at start,
         # so reach the cluster with a client we close ourselves first.
-        probe = AIOKafkaClient(
+        await self._probe()
+        await self.broker.start()
+
+    async def _probe(self) -> None:
+        client = AIOKafkaClient(
             bootstrap_servers=self.config.bootstrap_servers,
             request_timeout_ms=self.config.request_timeout_ms,
         )
         try:
-            await probe.bootstrap()
+            await client.bootstrap()
         finally:
-            await probe.close()
-        await self.broker.start()
+            await client.close()
 
     async def aclose(self) -> None:
         """Stop consuming (in-flight batches finish and commit), then close the producer."""
@@ -184,10 +187,12 @@ class KafkaEventBus(GuardedAdapter):
         return all(subscription.joined for subscription in self._subscriptions)
 
     async def ping(self, *, correlation_id: UUID | None = None) -> None:
-        """Return when the cluster answers; raise InfraConnectionError otherwise."""
-        if not await self.broker.ping(timeout=_PING_TIMEOUT_SECONDS):
+        """Return when the cluster answers (started or not); raise InfraConnectionError if not."""
+        if not self.running:
+            await self._guarded("ping", self._probe, correlation_id)
+        elif not await self.broker.ping(timeout=_PING_TIMEOUT_SECONDS):
             raise InfraConnectionError(
-                f"{self.target_name} does not answer (or the bus is not started)",
+                f"{self.target_name} does not answer",
                 self._error_context("ping", correlation_id),
             )
 

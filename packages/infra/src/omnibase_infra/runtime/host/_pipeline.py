@@ -1,0 +1,70 @@
+"""One node's message path: decode -> unit of work (handle) -> publish outputs.
+
+The bus commits a batch's offsets only after `handle_batch` returned, so outputs are
+always published before the messages that caused them are marked consumed.
+"""
+
+from collections.abc import Sequence
+
+from omnibase_core.models.events import ModelEventEnvelope
+from omnibase_core.nodes import (
+    ModelHandlerOutput,
+    NodeCompute,
+    NodeEffect,
+    NodeOrchestrator,
+    NodeReducer,
+)
+
+from omnibase_infra.runtime.host._logging import correlation
+from omnibase_infra.runtime.host._outputs import OutputRoutes
+from omnibase_infra.runtime.host.protocol_publisher import ProtocolPublisher
+from omnibase_infra.runtime.host.protocol_unit_of_work import HandleMessage, ProtocolUnitOfWork
+
+Envelope = ModelEventEnvelope[object]
+Node = NodeEffect | NodeCompute | NodeReducer | NodeOrchestrator
+
+
+class DirectUnitOfWork:
+    """The unit of work of nodes that store nothing: handle each message, keep no state."""
+
+    async def run(
+        self, envelopes: Sequence[Envelope], handle: HandleMessage
+    ) -> Sequence[ModelHandlerOutput]:
+        return [await handle(envelope, None) for envelope in envelopes]
+
+
+class NodePipeline:
+    """Decodes, handles and publishes for one node; plug `decode` and `handle_batch` into
+    the bus's `subscribe_batch`."""
+
+    def __init__(
+        self,
+        node: Node,
+        publisher: ProtocolPublisher,
+        *,
+        env: str,
+        unit_of_work: ProtocolUnitOfWork | None = None,
+    ) -> None:
+        self.node = node
+        self._publisher = publisher
+        self._routes = OutputRoutes(node.contract, env)
+        self._unit_of_work = unit_of_work or DirectUnitOfWork()
+
+    def decode(self, value: bytes, message_type: str | None) -> Envelope:
+        """The envelope with its payload validated by the contract's model (raises if unknown)."""
+        return self.node.parse_envelope(value, message_type)
+
+    async def handle_batch(self, envelopes: Sequence[Envelope]) -> None:
+        """Handle `envelopes` in one unit of work, then publish every output (and wait)."""
+        outputs = await self._unit_of_work.run(envelopes, self._handle)
+        outgoing = [
+            message
+            for envelope, output in zip(envelopes, outputs, strict=True)
+            for message in self._routes.outgoing(envelope, output)
+        ]
+        if outgoing:
+            await self._publisher.publish_many(outgoing)
+
+    async def _handle(self, envelope: Envelope, projection: object) -> ModelHandlerOutput:
+        with correlation(envelope.correlation_id):
+            return await self.node.handle(envelope, projection=projection)
