@@ -1,18 +1,23 @@
 """The three registration services over real Kafka and PostgreSQL (Consul faked), end to end.
 
-`_Host` stands in for the runtime host (`onex run`) until it exists: it subscribes a node to
-its contract's topics, hands each batch to the node (the reducer's to its unit of work) and
-publishes what comes out on the contract's produced topics.
+Each service runs in this process in the runtime host (`create_app`, as `onex run` does),
+wired by its own `wiring.py`; only the registry effect gets a fake Consul instead.
 """
 
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
 from uuid import UUID, uuid4
 
 import pytest
+import registration_orchestrator
+import registration_reducer
+import registry_effect
 from omnibase_core.container import ModelONEXContainer
 from omnibase_core.enums import EnumMessageCategory
 from omnibase_core.messaging import (
@@ -23,14 +28,13 @@ from omnibase_core.messaging import (
     TOPIC_RUNTIME_TICK,
     ModelTopic,
 )
-from omnibase_core.models.events import ModelEventEnvelope, ModelIntent
+from omnibase_core.models.events import ModelEventEnvelope
 from omnibase_core.models.generated import (
     EnumNodeType,
     ModelNodeRegistrationAck,
     ModelNodeRegistrationRejected,
     ModelRuntimeTick,
 )
-from omnibase_core.nodes import NodeEffect, NodeOrchestrator, NodeReducer
 from omnibase_infra.adapters.kafka import KafkaEventBus
 from omnibase_infra.adapters.postgres import PostgresPoolManager
 from omnibase_infra.config import ModelOnexSettings
@@ -38,69 +42,23 @@ from omnibase_infra.mixins import MixinNodeIntrospection
 from omnibase_infra.registration import (
     EnumRegistrationState,
     ModelNodeRegistration,
-    RegistrationUnitOfWork,
+    PostgresRegistrationStore,
 )
+from omnibase_infra.runtime import create_app
 from omnibase_spi import ProtocolProjectionReader, ProtocolServiceDiscovery
 from pydantic import BaseModel
 from registration_builders import FakeConsul, envelope, heartbeat, introspection
-from registration_orchestrator import NodeRegistrationOrchestrator
-from registration_orchestrator import wiring as orchestrator_wiring
-from registration_reducer import NodeRegistrationReducer
-from registration_reducer import wiring as reducer_wiring
-from registry_effect import NodeRegistryEffect
 
 pytestmark = pytest.mark.usefixtures("local_stack")
 Envelope = ModelEventEnvelope[object]
+FAST_KAFKA = {"session_timeout_ms": 1000, "heartbeat_interval_ms": 100, "fetch_max_wait_ms": 10}
 FAST = {
-    "session_timeout_ms": 1000,
-    "heartbeat_interval_ms": 100,
-    "fetch_max_wait_ms": 10,
+    **FAST_KAFKA,
     "batch_timeout_ms": 20,
     "hold_backoff_seconds": (0.1, 0.5),
     "graceful_timeout_seconds": 2.0,
 }
 HEALTH = "http://127.0.0.1:9/health"
-
-
-class _Host:
-    """Runs nodes on one event bus: consume, handle, publish (a test-only runtime host)."""
-
-    def __init__(self, bus: KafkaEventBus, env: str) -> None:
-        self.bus, self.env = bus, env
-
-    async def serve(
-        self, node: NodeOrchestrator | NodeEffect | NodeReducer, unit: object = None
-    ) -> None:
-        produced = {b.message_name: b.topic_for(self.env) for b in node.contract.produces}
-
-        async def handle(envelopes: Sequence[Envelope]) -> None:
-            if isinstance(node, NodeReducer):
-                assert isinstance(unit, RegistrationUnitOfWork)
-                intents = await unit.apply(node, envelopes)
-                topic = produced["ModelIntent"]
-                await self.bus.publish_many([(topic, _intent_envelope(i)) for i in intents])
-                return
-            for incoming in envelopes:
-                output = await node.handle(incoming)
-                emitted = (*output.events, *output.commands)
-                await self.bus.publish_many([(produced[e.message_type], e) for e in emitted])
-
-        for topic in dict.fromkeys(b.topic_for(self.env) for b in node.contract.consumes):
-            await self.bus.subscribe_batch(
-                topic, handle, group_id=node.contract.name, decode=node.parse_envelope
-            )
-
-
-def _intent_envelope(intent: ModelIntent) -> Envelope:
-    return ModelEventEnvelope[object](
-        message_type="ModelIntent",
-        category=EnumMessageCategory.INTENT,
-        correlation_id=intent.correlation_id,
-        entity_id=intent.entity_id,
-        emitted_at=datetime.now(UTC),
-        producer="registration-reducer",
-        payload=intent,
-    )
 
 
 class ExampleNode(MixinNodeIntrospection):
@@ -146,6 +104,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _folder(package: ModuleType) -> Path:
+    return Path(str(package.__file__)).parent
+
+
 @pytest.fixture
 async def pipeline(
     local_stack: ModelOnexSettings, registry_database: str, db: PostgresPoolManager
@@ -154,6 +116,7 @@ async def pipeline(
     settings = local_stack.model_copy(
         update={
             "env": f"t{uuid4().hex[:10]}",
+            "kafka": local_stack.kafka.model_copy(update=FAST_KAFKA),
             "postgres": local_stack.postgres.model_copy(update={"database": registry_database}),
             "registration": local_stack.registration.model_copy(
                 update={"ack_timeout_seconds": 1.0, "liveness_timeout_seconds": 2.0}
@@ -161,31 +124,33 @@ async def pipeline(
         }
     )
     consul = FakeConsul()
-    effects = ModelONEXContainer()
-    effects.register_instance(ProtocolServiceDiscovery, consul)
-    async with (
-        KafkaEventBus.from_settings(settings, **FAST) as bus,
-        orchestrator_wiring.dependencies(settings) as orchestrator,
-        reducer_wiring.dependencies(settings) as reducer,
-    ):
-        unit = reducer.resolve(RegistrationUnitOfWork)
-        pipeline = Pipeline(settings, bus, consul, orchestrator.resolve(ProtocolProjectionReader))
-        host = _Host(bus, settings.env)
-        await host.serve(NodeRegistrationOrchestrator(orchestrator))
-        await host.serve(NodeRegistrationReducer(ModelONEXContainer()), unit)
-        await host.serve(NodeRegistryEffect(effects))
+
+    def fake_consul(container: ModelONEXContainer, _: ModelOnexSettings) -> None:
+        container.register_instance(ProtocolServiceDiscovery, consul)
+
+    hosts = [
+        create_app(_folder(registration_orchestrator), settings=settings),
+        create_app(_folder(registration_reducer), settings=settings),
+        create_app(_folder(registry_effect), settings=settings, wiring=fake_consul),
+    ]
+    async with AsyncExitStack() as stack:
+        for host in hosts:
+            await host.app.start()
+            stack.push_async_callback(host.app.stop)
+        bus = await stack.enter_async_context(KafkaEventBus.from_settings(settings, **FAST))
+        pipeline = Pipeline(settings, bus, consul, PostgresRegistrationStore(db))
 
         async def observe(envelopes: Sequence[Envelope]) -> None:
             pipeline.decisions.extend(envelopes)
 
         decisions = pipeline.topic(TOPIC_NODE_REGISTRATION_DECISION)
         await bus.subscribe_batch(decisions, observe, group_id="observer")
-        await eventually(lambda: _ready(bus))
+        await eventually(lambda: _ready(bus, *(host.bus for host in hosts)))
         yield pipeline
 
 
-async def _ready(bus: KafkaEventBus) -> bool:
-    return bus.joined()
+async def _ready(*buses: KafkaEventBus) -> bool:
+    return all(bus.joined() for bus in buses)
 
 
 async def eventually(check: Callable[[], Awaitable[object]], timeout: float = 30.0) -> object:
@@ -215,17 +180,20 @@ async def test_a_node_registers_acks_heartbeats_and_is_deregistered_on_shutdown(
     )
 
     await node.start_introspection()
-    await pipeline.reaches(node_id, EnumRegistrationState.ACTIVE)
+    try:
+        await pipeline.reaches(node_id, EnumRegistrationState.ACTIVE)
 
-    async def beating() -> bool:
-        registration = await pipeline.registry.get(str(node_id))
-        return registration is not None and registration.heartbeat_sequence is not None
+        async def beating() -> bool:
+            registration = await pipeline.registry.get(str(node_id))
+            return registration is not None and registration.heartbeat_sequence is not None
 
-    await eventually(beating)
+        await eventually(beating)
+        await eventually(lambda: _registered(pipeline.consul, node_id))
+    finally:
+        await node.stop_introspection()
     entry = pipeline.consul.services[str(node_id)]
     assert (entry["name"], entry["address"]) == ("example-node", "127.0.0.1:9")
     assert "health-healthy" in entry["tags"]  # type: ignore[operator]
-    await node.stop_introspection()
     await pipeline.reaches(node_id, EnumRegistrationState.DEREGISTERED)
     await eventually(lambda: _gone(pipeline.consul, node_id))
 

@@ -1,29 +1,32 @@
-"""The composition root: settings -> PostgreSQL registry -> the container the node is built with."""
+"""The composition root the runtime host calls: the registry the orchestrator depends on."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from omnibase_core.container import ModelONEXContainer
-from omnibase_infra.adapters.postgres import PostgresPoolManager
 from omnibase_infra.config import ModelOnexSettings, ModelRegistrationSettings
-from omnibase_infra.registration import PostgresRegistrationStore, ProtocolTimeoutClaimer
+from omnibase_infra.registration import (
+    PostgresRegistrationStore,
+    ProtocolTimeoutClaimer,
+    open_registry_database,
+)
 from omnibase_spi import ProtocolProjectionReader
 
+NAME = "registration-orchestrator"
 
-@asynccontextmanager
-async def dependencies(settings: ModelOnexSettings) -> AsyncIterator[ModelONEXContainer]:
-    """Open the registry (creating its tables if needed); close it when the block ends."""
+
+def wire(container: ModelONEXContainer, settings: ModelOnexSettings) -> None:
+    """Register the PostgreSQL registry (tables created on first use) and the timeouts."""
     policy = settings.registration
-    async with PostgresPoolManager.from_settings(
-        settings, application_name="registration-orchestrator"
-    ) as db:
-        registry = PostgresRegistrationStore(
-            db, reclaim_after=timedelta(seconds=policy.reclaim_after_seconds)
-        )
-        await registry.ensure_schema()
-        container = ModelONEXContainer()
-        container.register_instance(ProtocolProjectionReader, registry)
-        container.register_instance(ProtocolTimeoutClaimer, registry)
-        container.register_instance(ModelRegistrationSettings, policy)
-        yield container
+
+    async def registry(container: ModelONEXContainer) -> PostgresRegistrationStore:
+        db = await open_registry_database(container, settings, application_name=NAME)
+        reclaim_after = timedelta(seconds=policy.reclaim_after_seconds)
+        return PostgresRegistrationStore(db, reclaim_after=reclaim_after)
+
+    async def same_registry(container: ModelONEXContainer) -> PostgresRegistrationStore:
+        return await container.aresolve(PostgresRegistrationStore)
+
+    container.register_factory(PostgresRegistrationStore, registry)
+    container.register_factory(ProtocolProjectionReader, same_registry)
+    container.register_factory(ProtocolTimeoutClaimer, same_registry)
+    container.register_instance(ModelRegistrationSettings, policy)

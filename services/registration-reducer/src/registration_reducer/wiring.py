@@ -1,29 +1,32 @@
-"""The composition root: settings -> PostgreSQL registry -> the reducer's unit of work."""
+"""The composition root the runtime host calls: the reducer's unit of work on PostgreSQL."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from pathlib import Path
 
 from omnibase_core.container import ModelONEXContainer
-from omnibase_infra.adapters.postgres import PostgresIdempotencyStore, PostgresPoolManager
+from omnibase_core.contracts import load_contract
+from omnibase_infra.adapters.postgres import PostgresIdempotencyStore
 from omnibase_infra.config import ModelOnexSettings
-from omnibase_infra.registration import PostgresRegistrationStore, RegistrationUnitOfWork
+from omnibase_infra.registration import (
+    PostgresRegistrationStore,
+    RegistrationUnitOfWork,
+    open_registry_database,
+)
+from omnibase_infra.runtime import ProtocolUnitOfWork
 
-CONSUMER = "registration-reducer"
+CONTRACT = Path(__file__).with_name("contract.yaml")
+NAME = "registration-reducer"
 
 
-@asynccontextmanager
-async def dependencies(settings: ModelOnexSettings) -> AsyncIterator[ModelONEXContainer]:
-    """Open the registry (creating its tables if needed); close it when the block ends.
+def wire(container: ModelONEXContainer, settings: ModelOnexSettings) -> None:
+    """Register the unit of work that stores each batch (rows + processed ids) in one transaction.
 
-    The reducer node itself resolves nothing (it performs no I/O); the runtime takes the
-    `RegistrationUnitOfWork` from this container to persist each batch before publishing.
+    The reducer node itself resolves nothing (it performs no I/O).
     """
-    async with PostgresPoolManager.from_settings(settings, application_name=CONSUMER) as db:
-        registry = PostgresRegistrationStore(db)
-        await registry.ensure_schema()
-        container = ModelONEXContainer()
-        container.register_instance(
-            RegistrationUnitOfWork,
-            RegistrationUnitOfWork(db, registry, PostgresIdempotencyStore(db), consumer=CONSUMER),
-        )
-        yield container
+    RegistrationUnitOfWork.check(load_contract(CONTRACT), str(CONTRACT))
+
+    async def unit_of_work(container: ModelONEXContainer) -> RegistrationUnitOfWork:
+        db = await open_registry_database(container, settings, application_name=NAME)
+        store = PostgresRegistrationStore(db)
+        return RegistrationUnitOfWork(db, store, PostgresIdempotencyStore(db), consumer=NAME)
+
+    container.register_factory(ProtocolUnitOfWork, unit_of_work)

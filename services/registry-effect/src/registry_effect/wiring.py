@@ -1,7 +1,5 @@
-"""The composition root: settings -> Consul adapter -> the container the node is built with."""
+"""The composition root the runtime host calls: the Consul adapter the effect depends on."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from omnibase_core.container import ModelONEXContainer
@@ -13,14 +11,17 @@ from omnibase_spi import ProtocolServiceDiscovery
 CONTRACT = Path(__file__).with_name("contract.yaml")
 
 
-@asynccontextmanager
-async def dependencies(settings: ModelOnexSettings) -> AsyncIterator[ModelONEXContainer]:
-    """Open a Consul adapter with the contract's breaker and the registry's meta allow-list."""
+def wire(container: ModelONEXContainer, settings: ModelOnexSettings) -> None:
+    """Register a Consul adapter with the contract's breaker and the registry's meta allow-list
+    (closed by the container when the service stops)."""
     breaker = load_contract(CONTRACT).resilience.circuit_breaker
     meta_keys = DEFAULT_CONSUL_META_KEYS | set(settings.registration.consul_meta_keys)
-    async with ConsulAdapter.from_settings(
-        settings, circuit_breaker=breaker, meta_keys=meta_keys
-    ) as consul:
-        container = ModelONEXContainer()
-        container.register_instance(ProtocolServiceDiscovery, consul)
-        yield container
+
+    async def consul(container: ModelONEXContainer) -> ConsulAdapter:
+        adapter = ConsulAdapter.from_settings(
+            settings, circuit_breaker=breaker, meta_keys=meta_keys
+        )
+        await adapter.start()
+        return adapter
+
+    container.register_factory(ProtocolServiceDiscovery, consul)

@@ -7,7 +7,7 @@
 
     unit = RegistrationUnitOfWork(db, store, PostgresIdempotencyStore(db),
                                   consumer="registration-reducer")
-    intents = await unit.apply(reducer_node, envelopes)   # one transaction; publish after
+    outputs = await unit.run(envelopes, handle)   # the runtime's ProtocolUnitOfWork
 
 The topics are `omnibase_core.messaging.TOPIC_*`; the messages are the generated models in
 `omnibase_core.models.generated`. `omnibase_infra.registration.testing.InMemoryRegistrationStore`
@@ -21,6 +21,7 @@ from omnibase_infra.registration._store import (
     PostgresRegistrationStore,
 )
 from omnibase_infra.registration._unit_of_work import RegistrationUnitOfWork
+from omnibase_infra.registration._wiring import open_registry_database
 from omnibase_infra.registration.enum_registration_state import EnumRegistrationState
 from omnibase_infra.registration.errors import ProjectionConflictError
 from omnibase_infra.registration.model_claimed_timeout import ModelClaimedTimeout
@@ -40,4 +41,5 @@ __all__ = [
     "ProjectionConflictError",
     "ProtocolTimeoutClaimer",
     "RegistrationUnitOfWork",
+    "open_registry_database",
 ]

@@ -42,6 +42,15 @@ class PostgresRegistrationStore:
         self._db = db
         self._reclaim_after = reclaim_after.total_seconds()
 
+    @property
+    def target_name(self) -> str:
+        """The database the registry lives in (for `/ready`)."""
+        return self._db.target_name
+
+    async def ping(self, *, correlation_id: UUID | None = None) -> None:
+        """Return when PostgreSQL answers (the node is ready only then)."""
+        await self._db.ping(correlation_id=correlation_id)
+
     async def ensure_schema(self, *, correlation_id: UUID | None = None) -> None:
         """Create or migrate the registry tables and the processed-message table."""
         await _apply_migrations(

@@ -1,14 +1,15 @@
 """One PostgreSQL transaction per reducer batch: fold the messages, store rows and records."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from omnibase_core.contracts import ModelContract
 from omnibase_core.fsm import ModelFsmState
-from omnibase_core.models.events import ModelEventEnvelope, ModelIntent
+from omnibase_core.models.events import ModelEventEnvelope
 from omnibase_core.models.generated import ModelNodeHeartbeat
-from omnibase_core.nodes import NodeReducer
+from omnibase_core.nodes import ModelHandlerOutput
 from omnibase_spi import ProtocolIdempotencyStore
 
 from omnibase_infra.adapters.postgres import PostgresPoolManager
@@ -20,6 +21,8 @@ from omnibase_infra.registration.errors import ProjectionConflictError
 from omnibase_infra.registration.model_projection_write import ModelProjectionWrite
 
 Envelope = ModelEventEnvelope[object]
+# The runtime's handler: one message and its entity's current projection in, output out.
+Handle = Callable[[Envelope, object], Awaitable[ModelHandlerOutput]]
 HEARTBEAT = ModelNodeHeartbeat.__name__
 
 
@@ -35,13 +38,14 @@ class _Row:
 
 
 class RegistrationUnitOfWork:
-    """Applies a batch of messages to the registration reducer and its projection atomically.
+    """The registration reducer's unit of work (`ProtocolUnitOfWork` of the runtime host).
 
-    In one transaction: record each decision as processed (a redelivered one is skipped),
-    lock and load the rows of every node in the batch, fold the messages in order through
-    the reducer node (its contract FSM), store the changed rows (heartbeat-only changes with
-    one narrow UPDATE, the rest with one upsert) and advance the heartbeat watermark. The
-    intents are returned only after the commit; publish them, then commit the offsets.
+    In one transaction per batch: record each decision as processed (a redelivered one is
+    skipped and yields an empty output), lock and load the rows of every node in the batch,
+    fold the messages in order through `handle` (the reducer node and its contract FSM),
+    store the changed rows (heartbeat-only changes with one narrow UPDATE, the rest with one
+    upsert) and advance the heartbeat watermark. The runtime publishes the returned outputs'
+    intents only after the commit, then commits the offsets.
 
     Heartbeats are not recorded as processed: their sequence fences them.
     """
@@ -59,50 +63,61 @@ class RegistrationUnitOfWork:
         self._idempotency = idempotency
         self._consumer = consumer
 
-    def check(self, node: NodeReducer) -> None:
+    @staticmethod
+    def check(contract: ModelContract, where: str) -> None:
         """Refuse a reducer whose FSM updates data the projection has no column for."""
-        fsm = node.contract.fsm
-        keys = {key for t in fsm.transitions for key in t.update} if fsm else set()
-        check_fsm_keys(keys, str(node.contract_path))
+        fsm = contract.fsm
+        check_fsm_keys({key for t in fsm.transitions for key in t.update} if fsm else set(), where)
 
-    async def apply(self, node: NodeReducer, envelopes: Sequence[Envelope]) -> list[ModelIntent]:
-        """Fold `envelopes` (in order) and persist the result; return the intents to publish."""
+    @property
+    def target_name(self) -> str:
+        """The database the registry lives in (for `/ready`)."""
+        return self._db.target_name
+
+    async def ping(self, *, correlation_id: UUID | None = None) -> None:
+        """Return when PostgreSQL answers (the node is ready only then)."""
+        await self._db.ping(correlation_id=correlation_id)
+
+    async def run(self, envelopes: Sequence[Envelope], handle: Handle) -> list[ModelHandlerOutput]:
+        """Fold `envelopes` (in order) and store the result; one output per envelope."""
         if not envelopes:
             return []
         correlation_id = envelopes[0].correlation_id
         async with self._db.transaction(correlation_id=correlation_id):
-            fresh = [envelope for envelope in envelopes if await self._is_new(envelope)]
-            ids = {_node_id(envelope) for envelope in fresh}
+            fresh = [await self._is_new(envelope) for envelope in envelopes]
+            ids = {_node_id(env) for env, new in zip(envelopes, fresh, strict=True) if new}
             loaded = await self._store.load_states(ids, for_update=True)
-            rows = {
-                node_id: _Row(*loaded[node_id]) if node_id in loaded else _Row(None, 0)
-                for node_id in ids
-            }
-            intents = [intent for env in fresh for intent in await self._fold(node, env, rows)]
+            rows = {i: _Row(*loaded[i]) if i in loaded else _Row(None, 0) for i in ids}
+            outputs = [
+                await self._fold(envelope, rows[_node_id(envelope)], handle)
+                if new
+                else ModelHandlerOutput()
+                for envelope, new in zip(envelopes, fresh, strict=True)
+            ]
             await self._store_rows(rows, correlation_id)
             newest = _newest_heartbeat(envelopes)
             if newest is not None:
                 await self._store.advance_watermark(newest)
-        return intents
+        return outputs
 
     async def _is_new(self, envelope: Envelope) -> bool:
         if envelope.message_type == HEARTBEAT:
             return True
         return await self._idempotency.mark_processed(self._consumer, envelope.message_id)
 
-    async def _fold(
-        self, node: NodeReducer, envelope: Envelope, rows: dict[UUID, _Row]
-    ) -> tuple[ModelIntent, ...]:
-        row = rows[_node_id(envelope)]
-        output = await node.handle(envelope, projection=row.state)
-        before = row.state if row.state is not None else _initial(node)
-        if not isinstance(output.projection, ModelFsmState) or output.projection == before:
-            return output.intents  # the FSM rejected the message, or it changed nothing
-        row.state = output.projection
+    @staticmethod
+    async def _fold(envelope: Envelope, row: _Row, handle: Handle) -> ModelHandlerOutput:
+        output = await handle(envelope, row.state)
+        state = output.projection
+        if not isinstance(state, ModelFsmState) or state == row.state:
+            return output  # the FSM rejected the message, or it changed nothing
+        if row.state is None and not state.data:
+            return output  # still nothing worth a row (e.g. a rejected announcement)
+        row.state = state
         row.changed = True
         row.heartbeats_only &= envelope.message_type == HEARTBEAT
         row.message_id = envelope.message_id
-        return output.intents
+        return output
 
     async def _store_rows(self, rows: dict[UUID, _Row], correlation_id: UUID) -> None:
         heartbeats: list[ModelProjectionWrite] = []
@@ -127,10 +142,6 @@ class RegistrationUnitOfWork:
                     target_name=TABLE,
                 ),
             )
-
-
-def _initial(node: NodeReducer) -> ModelFsmState | None:
-    return node.engine.initial_state() if node.engine is not None else None
 
 
 def _node_id(envelope: Envelope) -> UUID:
