@@ -54,6 +54,12 @@ def load_node_class(node_dir: Path) -> NodeClass:
 
 
 def _checked(folder: Path) -> Path:
+    # A uv workspace member keeps its node in its package: services/<name>/src/<pkg>/.
+    packaged = [
+        p.parent for p in folder.glob("src/*/contract.yaml") if (p.parent / "node.py").is_file()
+    ]
+    if not (folder / "contract.yaml").is_file() and len(packaged) == 1:
+        return packaged[0]
     missing = [name for name in _NEEDED if not (folder / name).is_file()]
     if missing:
         raise ProtocolConfigurationError(
@@ -87,6 +93,10 @@ def _services_near(start: Path) -> str:
     for folder in (start, *start.parents):
         services = folder / "services"
         if services.is_dir():
-            names = sorted(p.name for p in services.iterdir() if (p / "contract.yaml").is_file())
+            names = sorted(p.name for p in services.iterdir() if _is_service(p))
             return "services: " + (", ".join(names) or "none yet")
     return "no services/ folder found"
+
+
+def _is_service(folder: Path) -> bool:
+    return (folder / "contract.yaml").is_file() or any(folder.glob("src/*/contract.yaml"))
