@@ -243,6 +243,7 @@ class KafkaEventBus(GuardedAdapter):
                 config=self.config,
                 batched=batched,
                 stopping=lambda: subscription.stopping,
+                in_flight=subscription.in_flight,
             )
 
         subscription = Subscription(

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import pydantic
@@ -70,6 +71,8 @@ class _Run:
     delay: dict[TopicPartition, float] = field(default_factory=dict)
 
     def is_held(self, record: Record) -> bool:
+        if not self.held:
+            return False
         stop = self.held.get(topic_partition(record))
         return stop is not None and record.offset >= stop
 
@@ -80,14 +83,20 @@ class _Run:
 
     def commit_offsets(self) -> dict[TopicPartition, int]:
         """The next offset to read per partition that made progress in this batch."""
-        first: dict[TopicPartition, int] = {}
-        after: dict[TopicPartition, int] = {}
-        for record in self.records:
-            tp = topic_partition(record)
-            first.setdefault(tp, record.offset)
-            after[tp] = max(after.get(tp, 0), record.offset + 1)
-        offsets = {tp: self.held.get(tp, end) for tp, end in after.items()}
-        return {tp: offset for tp, offset in offsets.items() if offset > first[tp]}
+        first: dict[tuple[str, int], int] = {}
+        after: dict[tuple[str, int], int] = {}
+        for record in self.records:  # offsets ascend within a partition
+            key = (record.topic, record.partition)
+            if key not in first:
+                first[key] = record.offset
+            after[key] = record.offset + 1
+        offsets = {}
+        for key, end in after.items():
+            tp = TopicPartition(*key)
+            offset = self.held.get(tp, end)
+            if offset > first[key]:
+                offsets[tp] = offset
+        return offsets
 
 
 class BatchProcessor:
@@ -109,6 +118,7 @@ class BatchProcessor:
         config: ModelKafkaBusConfig,
         batched: bool,
         stopping: Callable[[], bool],
+        in_flight: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> None:
         self._group_id = group_id
         self._handler = handler
@@ -117,6 +127,8 @@ class BatchProcessor:
         self._config = config
         self._batched = batched
         self._stopping = stopping
+        self._in_flight = in_flight
+        self._pending_commit: asyncio.Task[None] | None = None
         self._metrics = TopicMetrics.of(topic)
         self._holds: dict[TopicPartition, int] = {}  # consecutive holds, for the backoff
 
@@ -237,11 +249,40 @@ class BatchProcessor:
     async def _finish(self, run: _Run, consumer: Consumer) -> None:
         for tp, offset in run.held.items():
             self._pause(consumer, tp, offset, run.delay.get(tp, 0.0))
-        for tp in {topic_partition(r) for r in run.records} - run.held.keys():
-            self._holds.pop(tp, None)
+        if self._holds:  # partitions that moved on start their backoff afresh
+            for tp in {topic_partition(r) for r in run.records} - run.held.keys():
+                self._holds.pop(tp, None)
         offsets = run.commit_offsets()
         if not offsets:
             return
+        await self.settle()
+        if self._stopping():
+            await self._commit(consumer, offsets)
+            return
+        # The commit overlaps the next batch: one at a time, in order, and the subscriber's
+        # stop waits for it (`in_flight`), so no finished record is left uncommitted.
+        guard = self._in_flight()
+        guard.__enter__()
+        self._pending_commit = asyncio.create_task(self._commit_guarded(consumer, offsets, guard))
+
+    async def settle(self) -> None:
+        """Wait for the commit still in flight, if any."""
+        pending, self._pending_commit = self._pending_commit, None
+        if pending is not None:
+            await pending
+
+    async def _commit_guarded(
+        self,
+        consumer: Consumer,
+        offsets: dict[TopicPartition, int],
+        guard: AbstractContextManager[object],
+    ) -> None:
+        try:
+            await self._commit(consumer, offsets)
+        finally:
+            guard.__exit__(None, None, None)
+
+    async def _commit(self, consumer: Consumer, offsets: dict[TopicPartition, int]) -> None:
         try:
             await consumer.commit(offsets)
         except (KafkaError, IllegalStateError) as error:

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
 from aiokafka import TopicPartition  # type: ignore[import-untyped]
 from aiokafka.abc import ConsumerRebalanceListener  # type: ignore[import-untyped]
@@ -81,6 +82,11 @@ class Subscription:
     def stopping(self) -> bool:
         """True once the subscriber was asked to stop (finish the batch, take no more)."""
         return not self.subscriber.running
+
+    def in_flight(self) -> AbstractContextManager[object]:
+        """Held while work of this subscription runs outside a handler call: stop waits."""
+        lock: AbstractContextManager[object] = self.subscriber.lock
+        return lock
 
     async def start(self) -> None:
         await self.subscriber.start()

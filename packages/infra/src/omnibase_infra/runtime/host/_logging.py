@@ -11,17 +11,18 @@ from pythonjsonlogger.json import JsonFormatter
 
 from omnibase_infra.observability import install_log_sanitizer
 
-_CORRELATION_ID: ContextVar[str | None] = ContextVar("onex_correlation_id", default=None)
+# The correlation id of the message being handled (read by the log filter).
+CORRELATION_ID: ContextVar[UUID | None] = ContextVar("onex_correlation_id", default=None)
 
 
 @contextmanager
 def correlation(correlation_id: UUID) -> Iterator[None]:
     """Tag every log line written inside the block with `correlation_id`."""
-    token = _CORRELATION_ID.set(str(correlation_id))
+    token = CORRELATION_ID.set(correlation_id)
     try:
         yield
     finally:
-        _CORRELATION_ID.reset(token)
+        CORRELATION_ID.reset(token)
 
 
 class _CorrelationFilter(logging.Filter):
@@ -29,7 +30,8 @@ class _CorrelationFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "correlation_id", None) is None:
-            record.correlation_id = _CORRELATION_ID.get()
+            current = CORRELATION_ID.get()
+            record.correlation_id = str(current) if current else None
         return True
 
 

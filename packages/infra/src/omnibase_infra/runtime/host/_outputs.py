@@ -29,6 +29,8 @@ class OutputRoutes:
 
     def outgoing(self, cause: Envelope, output: ModelHandlerOutput) -> Outgoing:
         """The (topic, envelope) pairs to publish for `output`, caused by `cause`."""
+        if not (output.events or output.commands or output.intents or output.result is not None):
+            return []
         messages = [
             (self._topic_of(emitted, cause), emitted)
             for emitted in (*output.events, *output.commands)

@@ -15,7 +15,7 @@ from omnibase_core.nodes import (
     NodeReducer,
 )
 
-from omnibase_infra.runtime.host._logging import correlation
+from omnibase_infra.runtime.host._logging import CORRELATION_ID
 from omnibase_infra.runtime.host._outputs import OutputRoutes
 from omnibase_infra.runtime.host.protocol_publisher import ProtocolPublisher
 from omnibase_infra.runtime.host.protocol_unit_of_work import HandleMessage, ProtocolUnitOfWork
@@ -66,5 +66,8 @@ class NodePipeline:
             await self._publisher.publish_many(outgoing)
 
     async def _handle(self, envelope: Envelope, projection: object) -> ModelHandlerOutput:
-        with correlation(envelope.correlation_id):
+        token = CORRELATION_ID.set(envelope.correlation_id)
+        try:
             return await self.node.handle(envelope, projection=projection)
+        finally:
+            CORRELATION_ID.reset(token)
