@@ -3,7 +3,7 @@
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -343,6 +343,64 @@ async def test_a_failed_dead_letter_write_commits_nothing_and_blocks_the_partiti
         await wait_for(lambda: decoded.count(b"not json") >= 3)
         assert handled == []
         assert await committed(local_stack, topic, group) is None
+
+
+async def test_a_dependency_outage_holds_the_message_instead_of_dead_lettering_it(
+    bus: KafkaEventBus, local_stack: ModelOnexSettings
+) -> None:
+    topic, group = unique("outage"), unique("group")
+    await create_topic(local_stack, topic)
+    calls: list[str] = []
+
+    async def handler(envelope: Envelope) -> None:
+        calls.append(str(envelope.payload.name))  # type: ignore[attr-defined]
+        if len(calls) <= 5:  # more failures than handler_retry.max_attempts
+            raise InfraConnectionError("database is down")
+
+    await bus.subscribe(topic, handler, group_id=group, decode=decode_greeting)
+    await bus.publish_many([(topic, greeting("first")), (topic, greeting("second"))])
+
+    await wait_for(lambda: calls[-2:] == ["first", "second"])
+    assert set(calls[:5]) == {"first"}, "nothing overtakes the held message"
+    async with asyncio.timeout(10):
+        while await committed(local_stack, topic, group) != 2:
+            await asyncio.sleep(0.1)
+    assert await bus_dlq_is_empty(local_stack, topic)
+
+
+async def bus_dlq_is_empty(settings: ModelOnexSettings, topic: str) -> bool:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers)
+    await admin.start()
+    try:
+        return dead_letter_topic(topic) not in await admin.list_topics()
+    finally:
+        await admin.close()
+
+
+async def test_a_failing_batch_is_retried_message_by_message_so_only_the_bad_one_is_dead(
+    bus: KafkaEventBus, local_stack: ModelOnexSettings
+) -> None:
+    topic = unique("batch")
+    await create_topic(local_stack, topic)
+    stored: list[str] = []
+    calls: list[int] = []
+
+    async def store(envelopes: Sequence[Envelope]) -> None:
+        calls.append(len(envelopes))
+        names = [str(e.payload.name) for e in envelopes]  # type: ignore[attr-defined]
+        if "poison" in names:
+            raise ValueError("poison in the batch")
+        stored.extend(names)
+
+    sent = [greeting(name) for name in ("a", "b", "poison", "c")]
+    await bus.publish_many([(topic, envelope) for envelope in sent])
+    await bus.subscribe_batch(topic, store, group_id=unique("group"), decode=decode_greeting)
+
+    await wait_for(lambda: sorted(stored) == ["a", "b", "c"])
+    assert calls[0] == 4, "the whole fetch went to the handler in one call"
+    (dead,) = await read(local_stack, dead_letter_topic(topic), 1)
+    assert headers_of(dead)[HEADER_ERROR_CLASS] == "ValueError"
+    assert headers_of(dead)[HEADER_ORIGINAL_OFFSET] == "2"
 
 
 async def test_publishing_to_an_unreachable_cluster_opens_the_breaker(
