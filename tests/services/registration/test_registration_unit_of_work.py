@@ -1,5 +1,6 @@
 """The reducer's unit of work in a real PostgreSQL: fold, store and record in one transaction."""
 
+import re
 from collections.abc import Sequence
 from datetime import timedelta
 from uuid import UUID, uuid4
@@ -41,9 +42,15 @@ def reducer() -> NodeRegistrationReducer:
 
 
 @pytest.fixture
-def unit(db: PostgresPoolManager, store: PostgresRegistrationStore) -> RegistrationUnitOfWork:
+def unit(
+    db: PostgresPoolManager, store: PostgresRegistrationStore, reducer: NodeRegistrationReducer
+) -> RegistrationUnitOfWork:
     return RegistrationUnitOfWork(
-        db, store, PostgresIdempotencyStore(db), consumer="registration-reducer"
+        db,
+        store,
+        PostgresIdempotencyStore(db),
+        consumer="registration-reducer",
+        contract=reducer.contract,
     )
 
 
@@ -180,16 +187,32 @@ async def test_a_failed_batch_keeps_neither_rows_nor_processed_records(
     assert await store.get(str(node_id)) is not None
 
 
-def test_a_reducer_updating_data_without_a_column_is_refused(
+@pytest.mark.parametrize(
+    ("transition", "change", "complaint"),
+    [
+        (0, {"update": {"favourite_colour": "event.trigger"}}, "favourite_colour updated"),
+        (3, {"update": {"name": "event.payload.node_id"}}, "name updated on ModelNodeHeartbeat"),
+        (3, {"to": "deregistered"}, "active -> another state on ModelNodeHeartbeat"),
+    ],
+)
+def test_a_reducer_fsm_the_projection_cannot_store_is_refused(
+    db: PostgresPoolManager,
+    store: PostgresRegistrationStore,
     reducer: NodeRegistrationReducer,
+    transition: int,
+    change: dict[str, object],
+    complaint: str,
 ) -> None:
-    RegistrationUnitOfWork.check(reducer.contract, "contract.yaml")
     fsm = reducer.contract.fsm
     assert fsm is not None
-    broken = fsm.transitions[0].model_copy(update={"update": {"favourite_colour": "event.trigger"}})
+    assert fsm.transitions[3].trigger == "ModelNodeHeartbeat"
+    transitions = list(fsm.transitions)
+    transitions[transition] = transitions[transition].model_copy(update=change)
     odd = reducer.contract.model_copy(
-        update={"fsm": fsm.model_copy(update={"transitions": (broken,)})}
+        update={"fsm": fsm.model_copy(update={"transitions": tuple(transitions)})}
     )
 
-    with pytest.raises(ProtocolConfigurationError, match=r"contract\.yaml: .*favourite_colour"):
-        RegistrationUnitOfWork.check(odd, "contract.yaml")
+    with pytest.raises(
+        ProtocolConfigurationError, match=re.escape(f"contract.yaml: fsm: {complaint}")
+    ):
+        RegistrationUnitOfWork(db, store, PostgresIdempotencyStore(db), consumer="r", contract=odd)

@@ -22,11 +22,14 @@ def wire(container: ModelONEXContainer, settings: ModelOnexSettings) -> None:
 
     The reducer node itself resolves nothing (it performs no I/O).
     """
-    RegistrationUnitOfWork.check(load_contract(CONTRACT), str(CONTRACT))
+    contract = load_contract(CONTRACT)
 
     async def unit_of_work(container: ModelONEXContainer) -> RegistrationUnitOfWork:
         db = await open_registry_database(container, settings, application_name=NAME)
         store = PostgresRegistrationStore(db)
-        return RegistrationUnitOfWork(db, store, PostgresIdempotencyStore(db), consumer=NAME)
+        idempotency = PostgresIdempotencyStore(db)
+        return RegistrationUnitOfWork(
+            db, store, idempotency, consumer=NAME, contract=contract, contract_path=str(CONTRACT)
+        )
 
     container.register_factory(ProtocolUnitOfWork, unit_of_work)

@@ -1,7 +1,7 @@
 """How a `node_registrations` row maps to the reducer's FSM state and back."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import Enum
 
@@ -9,7 +9,6 @@ import asyncpg
 from omnibase_core.fsm import ModelFsmState
 from pydantic_core import to_jsonable_python
 
-from omnibase_infra.errors import ProtocolConfigurationError
 from omnibase_infra.registration.model_node_registration import ModelNodeRegistration
 
 TABLE = "node_registrations"
@@ -35,6 +34,8 @@ DATA_COLUMNS: dict[str, str] = {
     "heartbeat_sequence": "int8",
     "health": "text",
 }
+# What the narrow heartbeat UPDATE stores (the liveness deadline follows from them).
+HEARTBEAT_COLUMNS = ("heartbeat_sequence", "last_heartbeat_at", "health")
 _ROW_ONLY = (
     "node_id",
     "state",
@@ -46,19 +47,15 @@ _ROW_ONLY = (
     "updated_at",
 )
 # jsonb travels as text: asyncpg has no default jsonb codec and the pool is shared.
-SELECT_COLUMNS = ", ".join(
-    [*_ROW_ONLY, *(f"{c}::text AS {c}" if t == "jsonb" else c for c, t in DATA_COLUMNS.items())]
-)
 
 
-def check_fsm_keys(keys: set[str], where: str) -> None:
-    """Refuse FSM `update` keys that have no column (they would be silently lost)."""
-    unknown = sorted(keys - DATA_COLUMNS.keys())
-    if unknown:
-        raise ProtocolConfigurationError(
-            f"{where}: fsm updates {', '.join(unknown)}, which {TABLE} has no column for; "
-            f"update only {', '.join(DATA_COLUMNS)}"
-        )
+def select_columns(data_columns: Iterable[str] = DATA_COLUMNS) -> str:
+    """The SELECT list of the row columns and `data_columns` (jsonb read as text)."""
+    data = (f"{c}::text AS {c}" if DATA_COLUMNS[c] == "jsonb" else c for c in data_columns)
+    return ", ".join([*_ROW_ONLY, *data])
+
+
+SELECT_COLUMNS = select_columns()
 
 
 def registration_from(record: asyncpg.Record) -> ModelNodeRegistration:
@@ -68,16 +65,20 @@ def registration_from(record: asyncpg.Record) -> ModelNodeRegistration:
 
 
 def state_from(record: asyncpg.Record) -> ModelFsmState:
-    """The row as the reducer's FSM sees it: the state name and the stored data keys."""
-    data = {key: _load(key, record[key]) for key in DATA_COLUMNS}
-    return ModelFsmState(
-        name=record["state"], data={k: v for k, v in data.items() if v is not None}
-    )
+    """The row as the reducer's FSM sees it: the state name and the data keys selected."""
+    data = {
+        key: _load(key, value)
+        for key, value in record.items()
+        if value is not None and key in DATA_COLUMNS
+    }
+    return ModelFsmState(name=record["state"], data=data)
 
 
-def column_values(data: Mapping[str, object]) -> dict[str, object]:
+def column_values(
+    data: Mapping[str, object], columns: Iterable[str] = DATA_COLUMNS
+) -> dict[str, object]:
     """The FSM data as column values ready for asyncpg (jsonb as JSON text)."""
-    return {column: _dump(column, kind, data.get(column)) for column, kind in DATA_COLUMNS.items()}
+    return {column: _dump(column, DATA_COLUMNS[column], data.get(column)) for column in columns}
 
 
 def _load(column: str, value: object) -> object:

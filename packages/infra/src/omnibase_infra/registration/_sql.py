@@ -1,11 +1,22 @@
 """The registry's SQL, built once from the column table in `_rows`."""
 
-from omnibase_infra.registration._rows import DATA_COLUMNS, SELECT_COLUMNS, TABLE, WATERMARK_TABLE
+from omnibase_infra.registration._rows import (
+    DATA_COLUMNS,
+    SELECT_COLUMNS,
+    TABLE,
+    WATERMARK_TABLE,
+    select_columns,
+)
 
 SELECT_ONE = f"SELECT {SELECT_COLUMNS} FROM {TABLE} WHERE node_id = $1"
 SELECT_ALL = f"SELECT {SELECT_COLUMNS} FROM {TABLE} ORDER BY name NULLS LAST, node_id LIMIT $1"
-SELECT_STATES = f"SELECT {SELECT_COLUMNS} FROM {TABLE} WHERE node_id = ANY($1::uuid[])"
-SELECT_STATES_FOR_UPDATE = f"{SELECT_STATES} ORDER BY node_id FOR UPDATE"
+
+
+def select_states(data_columns: tuple[str, ...], *, for_update: bool) -> str:
+    """Load the rows of some nodes with these data columns (locked, in id order)."""
+    query = f"SELECT {select_columns(data_columns)} FROM {TABLE} WHERE node_id = ANY($1::uuid[])"
+    return f"{query} ORDER BY node_id FOR UPDATE" if for_update else query
+
 
 _WRITTEN = {"node_id": "uuid", "state": "text", **DATA_COLUMNS}
 _WRITTEN |= {"last_applied_message_id": "uuid", "version": "int8"}

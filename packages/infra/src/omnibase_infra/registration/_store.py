@@ -12,6 +12,7 @@ from omnibase_infra.adapters.postgres import apply_migrations as _apply_migratio
 from omnibase_infra.registration import _sql
 from omnibase_infra.registration._rows import (
     DATA_COLUMNS,
+    HEARTBEAT_COLUMNS,
     column_values,
     registration_from,
     state_from,
@@ -73,14 +74,19 @@ class PostgresRegistrationStore:
         ]
 
     async def load_states(
-        self, node_ids: Iterable[UUID], *, for_update: bool = False
+        self,
+        node_ids: Iterable[UUID],
+        *,
+        for_update: bool = False,
+        only: Iterable[str] | None = None,
     ) -> dict[UUID, tuple[ModelFsmState, int]]:
         """The FSM state and version of each stored node among `node_ids`.
 
         With `for_update` the rows stay locked until the enclosing transaction ends (in node
-        id order, so two batches never deadlock).
+        id order, so two batches never deadlock); `only` limits the data keys loaded.
         """
-        query = _sql.SELECT_STATES_FOR_UPDATE if for_update else _sql.SELECT_STATES
+        columns = tuple(DATA_COLUMNS if only is None else sorted(set(only) & DATA_COLUMNS.keys()))
+        query = _sql.select_states(columns, for_update=for_update)
         records = await self._db.fetch(query, sorted(set(node_ids)))
         return {record["node_id"]: (state_from(record), record["version"]) for record in records}
 
@@ -113,12 +119,10 @@ class PostgresRegistrationStore:
         """
         if not writes:
             return set()
-        columns = [column_values(write.state.data) for write in writes]
+        columns = [column_values(write.state.data, HEARTBEAT_COLUMNS) for write in writes]
         arrays: list[object] = [
             [write.node_id for write in writes],
-            [values["heartbeat_sequence"] for values in columns],
-            [values["last_heartbeat_at"] for values in columns],
-            [values["health"] for values in columns],
+            *([values[column] for values in columns] for column in HEARTBEAT_COLUMNS),
             [write.message_id for write in writes],
             [write.version for write in writes],
         ]

@@ -15,7 +15,8 @@ from omnibase_spi import ProtocolIdempotencyStore
 from omnibase_infra.adapters.postgres import PostgresPoolManager
 from omnibase_infra.enums import EnumInfraTransportType
 from omnibase_infra.errors import ModelInfraErrorContext
-from omnibase_infra.registration._rows import TABLE, check_fsm_keys
+from omnibase_infra.registration._fsm_keys import HEARTBEAT, heartbeat_keys
+from omnibase_infra.registration._rows import TABLE
 from omnibase_infra.registration._store import PostgresRegistrationStore
 from omnibase_infra.registration.errors import ProjectionConflictError
 from omnibase_infra.registration.model_projection_write import ModelProjectionWrite
@@ -23,7 +24,6 @@ from omnibase_infra.registration.model_projection_write import ModelProjectionWr
 Envelope = ModelEventEnvelope[object]
 # The runtime's handler: one message and its entity's current projection in, output out.
 Handle = Callable[[Envelope, object], Awaitable[ModelHandlerOutput]]
-HEARTBEAT = ModelNodeHeartbeat.__name__
 
 
 @dataclass
@@ -57,17 +57,15 @@ class RegistrationUnitOfWork:
         idempotency: ProtocolIdempotencyStore,
         *,
         consumer: str,
+        contract: ModelContract,
+        contract_path: str = "contract.yaml",
     ) -> None:
         self._db = db
         self._store = store
         self._idempotency = idempotency
         self._consumer = consumer
-
-    @staticmethod
-    def check(contract: ModelContract, where: str) -> None:
-        """Refuse a reducer whose FSM updates data the projection has no column for."""
-        fsm = contract.fsm
-        check_fsm_keys({key for t in fsm.transitions for key in t.update} if fsm else set(), where)
+        # A batch of heartbeats only needs the keys its transitions touch.
+        self._heartbeat_keys = heartbeat_keys(contract, contract_path)
 
     @property
     def target_name(self) -> str:
@@ -86,7 +84,8 @@ class RegistrationUnitOfWork:
         async with self._db.transaction(correlation_id=correlation_id):
             fresh = [await self._is_new(envelope) for envelope in envelopes]
             ids = {_node_id(env) for env, new in zip(envelopes, fresh, strict=True) if new}
-            loaded = await self._store.load_states(ids, for_update=True)
+            only = self._heartbeat_keys if _all_heartbeats(envelopes) else None
+            loaded = await self._store.load_states(ids, for_update=True, only=only)
             rows = {i: _Row(*loaded[i]) if i in loaded else _Row(None, 0) for i in ids}
             outputs = [
                 await self._fold(envelope, rows[_node_id(envelope)], handle)
@@ -142,6 +141,10 @@ class RegistrationUnitOfWork:
                     target_name=TABLE,
                 ),
             )
+
+
+def _all_heartbeats(envelopes: Sequence[Envelope]) -> bool:
+    return all(envelope.message_type == HEARTBEAT for envelope in envelopes)
 
 
 def _node_id(envelope: Envelope) -> UUID:
