@@ -1,0 +1,105 @@
+"""The registry effect, wired as `onex run registry-effect` wires it, against the real Consul."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from omnibase_core.container import ModelONEXContainer
+from omnibase_core.enums import EnumMessageCategory
+from omnibase_core.models.events import ModelIntent
+from omnibase_core.models.generated import EnumConsulOperation, ModelConsulRegistrationResult
+from omnibase_infra.adapters.consul import ConsulAdapter, ModelConsulServiceInstance
+from omnibase_infra.config import ModelOnexSettings
+from omnibase_spi import ProtocolServiceDiscovery
+from registration_builders import T0, envelope, service
+from registry_effect import NodeRegistryEffect
+from registry_effect.wiring import wire
+
+pytestmark = pytest.mark.usefixtures("local_stack")
+
+
+@pytest.fixture
+async def effect(local_stack: ModelOnexSettings) -> AsyncIterator[NodeRegistryEffect]:
+    settings = local_stack.model_copy(
+        update={
+            "registration": local_stack.registration.model_copy(
+                update={"consul_meta_keys": ("team",)}
+            )
+        }
+    )
+    container = ModelONEXContainer()
+    wire(container, settings)
+    await container.aresolve(ProtocolServiceDiscovery)
+    try:
+        yield NodeRegistryEffect(container)
+    finally:
+        await container.aclose()
+
+
+@pytest.fixture
+def consul(effect: NodeRegistryEffect) -> ConsulAdapter:
+    adapter = effect.container.resolve(ProtocolServiceDiscovery)
+    assert isinstance(adapter, ConsulAdapter)
+    return adapter
+
+
+async def carry_out(
+    effect: NodeRegistryEffect, payload: dict[str, object], kind: str, node_id: str
+) -> ModelConsulRegistrationResult:
+    intent = ModelIntent(
+        intent_type=kind,
+        target="consul",
+        entity_id=node_id,
+        payload=payload,
+        correlation_id=uuid.uuid4(),
+    )
+    wire_format = envelope(
+        intent, entity_id=node_id, category=EnumMessageCategory.INTENT
+    ).model_dump_json()
+    output = await effect.handle(effect.parse_envelope(wire_format, "ModelIntent"), now=T0)
+    [event] = output.events
+    assert isinstance(event.payload, ModelConsulRegistrationResult)
+    return event.payload
+
+
+async def instances(
+    consul: ConsulAdapter, name: str, present: bool
+) -> list[ModelConsulServiceInstance]:
+    """The catalogue's instances of `name` once they are (or are no longer) there."""
+    async with asyncio.timeout(10):
+        while bool(found := await consul.catalog_instances(name)) is not present:
+            await asyncio.sleep(0.05)
+    return found
+
+
+async def test_a_node_is_registered_under_its_id_and_deregistered_idempotently(
+    effect: NodeRegistryEffect, consul: ConsulAdapter
+) -> None:
+    node_id = uuid.uuid4()
+    name = f"onex-test-{node_id.hex[:8]}"
+    entry = service(node_id).model_copy(
+        update={
+            "service_name": name,
+            "health_check_url": None,
+            "meta": {"node_id": str(node_id), "team": "orders", "secret_sauce": "x"},
+        }
+    )
+    register = {"service": entry.model_dump(mode="json"), "health": "degraded"}
+
+    first = await carry_out(effect, register, "consul.register", str(node_id))
+    await carry_out(effect, register, "consul.register", str(node_id))
+    [registered] = await instances(consul, name, present=True)
+    gone = await carry_out(effect, {"service_id": str(node_id)}, "consul.deregister", str(node_id))
+    await carry_out(effect, {"service_id": str(node_id)}, "consul.deregister", str(node_id))
+    after = await instances(consul, name, present=False)
+
+    assert (first.operation, gone.operation) == (
+        EnumConsulOperation.REGISTER,
+        EnumConsulOperation.DEREGISTER,
+    )
+    assert registered.service_id == str(node_id)
+    assert (registered.address, registered.port) == ("10.0.0.7", 8085)
+    assert set(registered.tags) == {"effect", "v1.2.0", "health-degraded"}
+    assert registered.meta == {"node_id": str(node_id), "team": "orders"}  # allow-listed only
+    assert after == []
