@@ -10,6 +10,7 @@ from omnibase_core.container import ModelONEXContainer
 from omnibase_core.models.events import ModelEventEnvelope, ModelIntent
 from omnibase_core.models.generated import EnumNodeHealth
 from omnibase_core.nodes import ModelHandlerOutput
+from omnibase_infra.adapters.kafka import MessageRejectedError, is_poison
 from omnibase_infra.adapters.postgres import PostgresIdempotencyStore, PostgresPoolManager
 from omnibase_infra.errors import ProtocolConfigurationError
 from omnibase_infra.registration import (
@@ -216,3 +217,15 @@ def test_a_reducer_fsm_the_projection_cannot_store_is_refused(
         ProtocolConfigurationError, match=re.escape(f"contract.yaml: fsm: {complaint}")
     ):
         RegistrationUnitOfWork(db, store, PostgresIdempotencyStore(db), consumer="r", contract=odd)
+
+
+async def test_a_decision_not_keyed_by_a_node_id_is_refused_as_poison(
+    unit: RegistrationUnitOfWork, reducer: NodeRegistrationReducer, store: PostgresRegistrationStore
+) -> None:
+    node_id = uuid4()
+    misrouted = envelope(accepted(node_id), entity_id="orders-effect")
+
+    with pytest.raises(MessageRejectedError, match="not a node id"):
+        await apply(unit, reducer, [misrouted])
+    assert is_poison(MessageRejectedError("x"))
+    assert await store.get(str(node_id)) is None

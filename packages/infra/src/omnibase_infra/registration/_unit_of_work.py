@@ -12,6 +12,7 @@ from omnibase_core.models.generated import ModelNodeHeartbeat
 from omnibase_core.nodes import ModelHandlerOutput
 from omnibase_spi import ProtocolIdempotencyStore
 
+from omnibase_infra.adapters.kafka import MessageRejectedError
 from omnibase_infra.adapters.postgres import PostgresPoolManager
 from omnibase_infra.enums import EnumInfraTransportType
 from omnibase_infra.errors import ModelInfraErrorContext
@@ -151,10 +152,10 @@ def _node_id(envelope: Envelope) -> UUID:
     try:
         return UUID(envelope.entity_id)
     except ValueError:
-        raise ValueError(
-            f"{envelope.message_type} {envelope.message_id}: entity_id "
-            f"{envelope.entity_id[:64]!r} is not a node id (a UUID); the producer must key "
-            "registration messages by node id"
+        raise MessageRejectedError(
+            f"{envelope.message_type} {envelope.message_id}: entity_id is not a node id (a "
+            "UUID); the producer must key registration messages by node id",
+            correlation_id=envelope.correlation_id,
         ) from None
 
 
