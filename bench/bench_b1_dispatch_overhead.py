@@ -4,7 +4,8 @@ Pre-fills one topic with N envelopes, then in the same run consumes it twice, ea
 a fresh consumer group from offset 0:
   raw:  AIOKafkaConsumer.getmany + ModelEventEnvelope[payload].model_validate_json per record
   ours: KafkaEventBus.subscribe_batch + NodePipeline (decode with the node's contract model,
-        route, NodeBase.handle with a trivial handler, publish nothing, commit per batch)
+        route, NodeBase.handle with a trivial handler, publish nothing, commit per batch),
+        after `freeze_startup_heap()` as the host calls it once started
 CPU is time.process_time() from subscribing until the N-th message is done. Printed, not
 asserted. Needs Kafka (started here if it is not running).
 
@@ -28,7 +29,7 @@ from omnibase_core.models.events import ModelEventEnvelope
 from omnibase_infra.adapters.kafka import KafkaEventBus
 from omnibase_infra.config import ModelOnexSettings, load_settings
 from omnibase_infra.local_infra import start_stack
-from omnibase_infra.runtime.host import NodePipeline, load_node_class
+from omnibase_infra.runtime.host import NodePipeline, freeze_startup_heap, load_node_class
 
 NODE_DIR = Path(__file__).parent / "b1_node"
 BATCH = 500
@@ -123,6 +124,7 @@ async def runtime_path(settings: ModelOnexSettings, topic: str, count: int) -> t
             if done >= count:
                 finished.set()
 
+        freeze_startup_heap()  # as the host does once started
         cpu, wall = time.process_time(), time.perf_counter()
         await bus.subscribe_batch(
             topic, handle, group_id=f"bench-ours-{uuid.uuid4().hex}", decode=pipeline.decode

@@ -56,7 +56,7 @@ def is_poison(error: BaseException) -> bool:
     return isinstance(error, _POISON)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     record: Record
     envelope: Envelope
@@ -137,7 +137,8 @@ class BatchProcessor:
         run = _Run(records)
         self._metrics.consumed.inc(len(records))
         items = await self._decode_all(run)
-        items = [item for item in items if not run.is_held(item.record)]
+        if run.held:
+            items = [item for item in items if not run.is_held(item.record)]
         if self._batched and len(items) > 1:
             await self._handle_together(items, run)
         else:
@@ -145,19 +146,16 @@ class BatchProcessor:
         await self._finish(run, consumer)
 
     async def _decode_all(self, run: _Run) -> list[_Item]:
-        items = []
-        limit = self._config.max_message_bytes
+        items: list[_Item] = []
+        decode, limit = self._decode, self._config.max_message_bytes
         for record in run.records:
-            if run.is_held(record):
+            if run.held and run.is_held(record):
                 continue
             try:
                 value = record.value
                 if value is None or len(value) > limit:
-                    size = "no value" if value is None else f"{len(value)} bytes"
-                    raise MessageRejectedError(
-                        f"payload is {size}; the limit is {limit} bytes (max_message_bytes)"
-                    )
-                envelope = self._decode(value, header(record.headers, HEADER_MESSAGE_TYPE))
+                    raise _too_large(value, limit)
+                envelope = decode(value, header(record.headers, HEADER_MESSAGE_TYPE))
             except Exception as error:
                 await self._reject(record, error, 1, run)
                 continue
@@ -343,6 +341,13 @@ class BatchProcessor:
             describe(error),
             extra=_record_fields(record, error_class=type(error).__name__),
         )
+
+
+def _too_large(value: bytes | None, limit: int) -> MessageRejectedError:
+    size = "no value" if value is None else f"{len(value)} bytes"
+    return MessageRejectedError(
+        f"payload is {size}; the limit is {limit} bytes (max_message_bytes)"
+    )
 
 
 def _resume(consumer: Consumer, tp: TopicPartition) -> None:

@@ -9,7 +9,13 @@ store a batch's results in one transaction before its outputs are published and 
 offsets committed.
 """
 
-from omnibase_infra.runtime.host._app import NODE_INFO, NodeHost, create_app, run_node
+from omnibase_infra.runtime.host._app import (
+    NODE_INFO,
+    NodeHost,
+    create_app,
+    freeze_startup_heap,
+    run_node,
+)
 from omnibase_infra.runtime.host._loader import load_node_class, resolve_node_dir
 from omnibase_infra.runtime.host._logging import configure_json_logging, correlation
 from omnibase_infra.runtime.host._pipeline import DirectUnitOfWork, NodePipeline
@@ -31,6 +37,7 @@ __all__ = [
     "configure_json_logging",
     "correlation",
     "create_app",
+    "freeze_startup_heap",
     "load_node_class",
     "resolve_node_dir",
     "run_node",

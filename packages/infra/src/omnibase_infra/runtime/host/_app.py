@@ -1,5 +1,6 @@
 """The composition root of a node service: settings -> container -> bus -> FastStream app."""
 
+import gc
 import importlib
 import inspect
 import logging
@@ -188,6 +189,7 @@ class NodeHost:
 
     async def _started(self) -> None:
         self._readiness.started = True
+        freeze_startup_heap()
         NODE_INFO.labels(
             node=self.contract.name,
             version=self.contract.node_version,
@@ -203,6 +205,16 @@ class NodeHost:
     async def _closed(self) -> None:
         await self.container.aclose()
         logger.info("Node %s stopped", self.contract.name, extra=self.identity)
+
+
+def freeze_startup_heap() -> None:
+    """Exempt everything built at start-up from cyclic garbage collection.
+
+    Modules, classes, schemas and clients live as long as the process; without this every
+    collection rescans them (about a third of the per-message CPU in benchmark B1).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(
