@@ -120,3 +120,19 @@ def test_an_unknown_service_name_lists_what_exists(tmp_path: Path) -> None:
     assert resolve_node_dir("real-one", search_from=tmp_path).name == "real-one"
     with pytest.raises(ProtocolConfigurationError, match="real-one"):
         resolve_node_dir("no-such-service", search_from=tmp_path)
+
+
+async def test_a_service_folder_with_a_dash_and_no_init_runs_as_a_node(tmp_path: Path) -> None:
+    service = tmp_path / "services" / "greeter-effect"
+    service.mkdir(parents=True)
+    for name in ("contract.yaml", "node.py", "models.py", "handlers.py"):
+        (service / name).write_text((GREETER / name).read_text())
+    node_class = load_node_class(resolve_node_dir("greeter-effect", search_from=tmp_path))
+    bus = InMemoryEventBus()
+    pipeline = NodePipeline(node_class(ModelONEXContainer()), bus, env="svc")  # type: ignore[arg-type]
+    sent = envelope(ModelGreetingRequested(name="bo"), EnumMessageCategory.COMMAND)
+
+    await pipeline.handle_batch([pipeline.decode(sent.model_dump_json().encode(), None)])
+
+    (event,) = bus.published["svc.onex.evt.greeted.v1"]
+    assert event.payload.greeting == "Hello, bo!"  # type: ignore[attr-defined]

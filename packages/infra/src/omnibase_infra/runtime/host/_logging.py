@@ -29,6 +29,7 @@ class _CorrelationFilter(logging.Filter):
     """Adds the current message's correlation id to records that carry none."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI-coloured duplicate
         if getattr(record, "correlation_id", None) is None:
             current = CORRELATION_ID.get()
             record.correlation_id = str(current) if current else None
