@@ -152,7 +152,11 @@ def _start(server: LocalServer, progress: Progress) -> None:
     server.data_dir.mkdir(parents=True, exist_ok=True)
     server.prepare()
     record = _process.spawn(
-        server.command(), log_path=server.log_path, cwd=server.data_dir, user=server.run_as_user
+        server.command(),
+        log_path=server.log_path,
+        cwd=server.data_dir,
+        user=server.run_as_user,
+        extra_env=server.environment(),
     ).model_copy(update={"ports": server.ports})
     _process.write_record(pid_path, record)
     progress(f"{server.name}: starting {server.version} on port {server.port} (pid {record.pid})")

@@ -53,12 +53,23 @@ def live_process(record: ModelServerProcess | None) -> psutil.Process | None:
     return process
 
 
-def spawn(command: list[str], *, log_path: Path, cwd: Path, user: str | None) -> ModelServerProcess:
-    """Start `command` in its own session, output to `log_path` (the previous log kept as .1)."""
+def spawn(
+    command: list[str],
+    *,
+    log_path: Path,
+    cwd: Path,
+    user: str | None,
+    extra_env: dict[str, str] | None = None,
+) -> ModelServerProcess:
+    """Start `command` in its own session, output to `log_path` (the previous log kept as .1).
+
+    `extra_env` is added to the inherited environment (secrets stay out of `ps` output).
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     if log_path.exists():
         log_path.replace(log_path.with_name(log_path.name + ".1"))
     identity = _identity(user)
+    env = {**(identity.env or os.environ), **extra_env} if extra_env else identity.env
     with log_path.open("wb") as log:
         child = subprocess.Popen(
             command,
@@ -70,7 +81,7 @@ def spawn(command: list[str], *, log_path: Path, cwd: Path, user: str | None) ->
             user=identity.user,
             group=identity.group,
             extra_groups=identity.extra_groups,
-            env=identity.env,
+            env=env,
         )
     _children.append(child)
     return ModelServerProcess(

@@ -79,6 +79,10 @@ class LocalServer(ABC):
     def command(self) -> list[str]:
         """The foreground command that runs the server."""
 
+    def environment(self) -> dict[str, str]:
+        """Extra environment variables for the server; secrets go here, never in `command()`."""
+        return {}
+
     @abstractmethod
     def is_ready(self) -> bool:
         """One quick, non-blocking readiness probe."""
