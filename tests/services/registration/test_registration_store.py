@@ -13,7 +13,10 @@ from omnibase_infra.registration import (
     EnumRegistrationState,
     ModelProjectionWrite,
     PostgresRegistrationStore,
+    ProtocolTimeoutClaimer,
 )
+from omnibase_infra.registration.testing import InMemoryRegistrationStore
+from omnibase_spi import ProtocolProjectionReader, ProtocolProjectionWriter
 from registration_builders import LIVENESS, T0, service
 
 pytestmark = pytest.mark.usefixtures("local_stack")
@@ -76,6 +79,11 @@ async def test_a_stored_state_reads_back_as_registration_and_as_fsm_state(
     assert loaded[node_id][0].data["service"] == service(node_id).model_dump(mode="json")
     assert await store.get("not-a-node-id") is None
     assert [row.node_id for row in await store.list_all()] == [node_id]
+    fake = InMemoryRegistrationStore()
+    for implementation in (store, fake):
+        assert isinstance(implementation, ProtocolProjectionReader)
+        assert isinstance(implementation, ProtocolTimeoutClaimer)
+    assert isinstance(store, ProtocolProjectionWriter)
 
 
 async def test_a_write_lands_only_with_a_version_above_the_stored_one(
