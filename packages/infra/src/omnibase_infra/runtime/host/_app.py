@@ -63,6 +63,7 @@ class NodeHost:
             client_id=self.contract.name,
             graceful_timeout_seconds=settings.runtime.graceful_timeout_seconds,
             max_batch_records=settings.runtime.max_batch_records,
+            handler_retry=self.contract.resilience.retry,
         )
         self.container.register_instance(KafkaEventBus, self.bus)
         self.container.register_instance(ProtocolEventBus, self.bus)
