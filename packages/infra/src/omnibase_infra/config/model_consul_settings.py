@@ -8,7 +8,11 @@ class ModelConsulSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = 8500
-    version: str = "1.16.6"
+    # The local dev agent's Raft server RPC and LAN gossip ports (WAN gossip is off).
+    server_port: int = 8300
+    serf_lan_port: int = 8301
+    # The newest MPL-2.0 release buildable from the Go module proxy (1.15+ need modules it refuses).
+    version: str = "1.14.11"
     # Sent as the X-Consul-Token header; outside local development read it from Vault instead.
     token: SecretStr | None = None
 

@@ -8,7 +8,8 @@ class ModelVaultSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = 8200
-    version: str = "1.14.10"
+    # The newest MPL-2.0 release whose published api/sdk modules build and run it (1.14.x do not).
+    version: str = "1.13.2"
     # The dev server's root token: for the local stack only, never for a deployment.
     token: SecretStr = SecretStr("onex-local-root")
 
