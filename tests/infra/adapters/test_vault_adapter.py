@@ -14,6 +14,7 @@ from omnibase_infra.adapters.vault import (
     VaultAdapter,
 )
 from omnibase_infra.config import ModelOnexSettings
+from omnibase_infra.enums import EnumCircuitState
 from omnibase_infra.errors import InfraAuthenticationError, ProtocolConfigurationError
 from omnibase_spi import ProtocolSecretStore
 
@@ -188,13 +189,16 @@ async def test_wrong_app_role_secret_id_is_an_authentication_error_never_shown(
     local_stack: ModelOnexSettings, app_role: AppRoleFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     canary = f"canary-secret-id-{uuid.uuid4().hex}"
-    auth = app_role().model_copy(update={"secret_id": canary})
+    auth = ModelVaultAppRoleAuth(role_id=app_role().role_id, secret_id=canary)
+    vault = VaultAdapter.from_settings(local_stack, auth=auth)
     caplog.set_level(logging.DEBUG)
 
-    with pytest.raises(InfraAuthenticationError, match="AppRole login") as caught:
-        async with VaultAdapter.from_settings(local_stack, auth=auth):
-            pass
+    for _ in range(2):
+        with pytest.raises(InfraAuthenticationError, match="AppRole login") as caught:
+            await vault.start()
+    await vault.close()
 
+    assert vault.circuit_state is EnumCircuitState.CLOSED  # Vault answered: not an outage
     error = caught.value
     assert canary not in f"{error} {error!r} {error.to_dict()} {caplog.text}"
 

@@ -256,5 +256,7 @@ class ConsulAdapter(GuardedAdapter):
         guard = self._retried if retried else self._guarded
         return await guard(operation, lambda: request(client), correlation_id)
 
-    def _translate(self, error: Exception, context: ModelInfraErrorContext) -> RuntimeHostError:
+    def _translate(
+        self, error: Exception, context: ModelInfraErrorContext
+    ) -> RuntimeHostError | None:
         return translate(error, context, self.config.url)

@@ -14,8 +14,10 @@ from omnibase_infra.errors import (
 )
 
 
-def translate(error: Exception, context: ModelInfraErrorContext, url: str) -> RuntimeHostError:
-    """The ONEX error for a failed Consul call; messages say what to check, never the token.
+def translate(
+    error: Exception, context: ModelInfraErrorContext, url: str
+) -> RuntimeHostError | None:
+    """The ONEX error for a failed Consul call (None for a bug, which passes unchanged).
 
     Lost connections, timeouts and 5xx answers become transient errors (they count
     against the breaker); a refused token or a 4xx answer means Consul is up.
@@ -47,6 +49,8 @@ def translate(error: Exception, context: ModelInfraErrorContext, url: str) -> Ru
         )
     if type(error) is consul.base.ConsulException:
         return InfraConnectionError(f"Consul failed {operation}: {error}", context)
-    return RuntimeHostError(
-        f"Consul rejected {operation}: {error}", context, code="CONSUL_REQUEST_REJECTED"
-    )
+    if isinstance(error, consul.base.ConsulException):
+        return RuntimeHostError(
+            f"Consul rejected {operation}: {error}", context, code="CONSUL_REQUEST_REJECTED"
+        )
+    return None

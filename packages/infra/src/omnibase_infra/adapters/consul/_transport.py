@@ -11,7 +11,6 @@ from collections.abc import Callable
 import aiohttp
 import consul.base  # type: ignore[import-untyped]  # python-consul2 ships no type information
 
-
 # python-consul2 warns about two API groups we never call each time a client is built.
 _CONSTRUCTION_WARNINGS = (
     r"Consul 1\.4\.0 deprecates the legacy ACL",

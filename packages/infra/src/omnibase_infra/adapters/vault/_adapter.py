@@ -270,16 +270,7 @@ class VaultAdapter(GuardedAdapter):
             if self._login_generation != stale:
                 return
             try:
-                await self._blocking(
-                    "login",
-                    lambda c: c.auth.approle.login(
-                        role_id=auth.role_id,
-                        secret_id=auth.secret_id.get_secret_value(),
-                        mount_point=auth.mount_point,
-                        use_token=True,
-                    ),
-                    correlation_id,
-                )
+                await self._blocking("login", lambda c: _app_role_login(c, auth), correlation_id)
             except RuntimeHostError as error:
                 cause = error.__cause__
                 if cause is not None and (
@@ -294,7 +285,9 @@ class VaultAdapter(GuardedAdapter):
             self._login_generation += 1
         logger.info("Logged in to Vault through AppRole (mount %s)", auth.mount_point)
 
-    def _translate(self, error: Exception, context: ModelInfraErrorContext) -> RuntimeHostError:
+    def _translate(
+        self, error: Exception, context: ModelInfraErrorContext
+    ) -> RuntimeHostError | None:
         return translate(error, context, self.config.url)
 
     def _missing(
@@ -307,3 +300,19 @@ class VaultAdapter(GuardedAdapter):
             f"(for example `vault kv put {mount}/{path} ...`)",
             self._error_context("read_secret", correlation_id, secret_path=path),
         )
+
+
+def _app_role_login(client: hvac.Client, auth: ModelVaultAppRoleAuth) -> object:
+    """Log in through AppRole (blocking); wrong credentials always raise `Forbidden`."""
+    try:
+        return client.auth.approle.login(
+            role_id=auth.role_id,
+            secret_id=auth.secret_id.get_secret_value(),
+            mount_point=auth.mount_point,
+            use_token=True,
+        )
+    except hvac.exceptions.InternalServerError as error:
+        # Some Vault releases answer a wrong role id or secret id with a 500.
+        if any("invalid" in str(reason).lower() for reason in error.errors or ()):
+            raise hvac.exceptions.Forbidden("invalid AppRole credentials") from None
+        raise

@@ -26,11 +26,14 @@ def is_refused(error: BaseException) -> bool:
     return isinstance(error, _REFUSED)
 
 
-def translate(error: Exception, context: ModelInfraErrorContext, url: str) -> RuntimeHostError:
-    """The ONEX error for a failed Vault call; messages never carry a token or secret value.
+def translate(
+    error: Exception, context: ModelInfraErrorContext, url: str
+) -> RuntimeHostError | None:
+    """The ONEX error for a failed Vault call (None for a bug, which passes unchanged).
 
     Lost connections, timeouts, a sealed Vault and 5xx answers become transient errors
     (they count against the breaker); a refused token or a 4xx answer means Vault is up.
+    Messages never carry a token or a secret value.
     """
     operation = context.operation
     if isinstance(error, requests.exceptions.Timeout):
@@ -55,6 +58,8 @@ def translate(error: Exception, context: ModelInfraErrorContext, url: str) -> Ru
         return InfraConnectionError(
             f"Vault is sealed or failing ({type(error).__name__}) for {operation}", context
         )
+    if not isinstance(error, hvac.exceptions.VaultError):
+        return None
     if isinstance(error, hvac.exceptions.InvalidPath):
         return RuntimeHostError(
             f"Vault has nothing at the path of {operation}", context, code=VAULT_NOT_FOUND
