@@ -22,6 +22,7 @@ pytestmark = pytest.mark.usefixtures("local_stack")
 
 Envelope = ModelEventEnvelope[object]
 GROUP = "greeter-effect.{topic}"
+CANARY = b"canary-Secr3t-host-91d2"
 
 
 def request(name: str, *, delay: float = 0.0, entity_id: str = "node-7") -> Envelope:
@@ -150,7 +151,7 @@ async def test_host_dead_letters_bad_input_and_keeps_consuming(
     producer = AIOKafkaProducer(bootstrap_servers=local_stack.kafka.bootstrap_servers)
     await producer.start()
     try:
-        await producer.send_and_wait(requested, b"{broken", key=b"node-7")
+        await producer.send_and_wait(requested, b"{broken password=" + CANARY, key=b"node-7")
         unknown = request("x").model_copy(update={"message_type": "ModelSomethingElse"})
         await producer.send_and_wait(requested, unknown.model_dump_json().encode(), key=b"node-7")
     finally:
@@ -165,6 +166,9 @@ async def test_host_dead_letters_bad_input_and_keeps_consuming(
     (record,) = await read(local_stack, greeted, 1)
     assert Envelope.model_validate_json(record.value).payload["name"] == "after"  # type: ignore[attr-defined,index]
     assert host.terminate() == 0
+    shown = "".join(host.raw) + "".join(r.value.decode() for r in dead)  # type: ignore[attr-defined]
+    assert "Dead-lettered" in shown
+    assert CANARY.decode() not in shown
 
 
 async def test_sigterm_mid_handler_finishes_publishes_and_commits_then_exits_0(
