@@ -14,3 +14,7 @@ class ModelRuntimeSettings(BaseModel):
     # At most this many records are handled (and committed) together.
     max_batch_records: int = Field(default=500, ge=1)
     log_level: str = "INFO"
+    # A node served over HTTP registers itself (MixinNodeIntrospection) and heartbeats this
+    # often; the registry's liveness timeout should cover a few missed beats.
+    introspection: bool = True
+    heartbeat_interval_seconds: float = Field(default=30.0, ge=0.001)

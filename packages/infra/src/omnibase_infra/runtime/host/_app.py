@@ -8,6 +8,7 @@ import signal
 import socket
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 
 import uvicorn
 from faststream.asgi import AsgiFastStream
@@ -20,12 +21,14 @@ from omnibase_infra.adapters import ProtocolHealthProbe
 from omnibase_infra.adapters.kafka import KafkaEventBus
 from omnibase_infra.config import ModelOnexSettings, load_settings
 from omnibase_infra.errors import ProtocolConfigurationError, RuntimeHostError
+from omnibase_infra.mixins import with_introspection
 from omnibase_infra.observability import METRICS_REGISTRY
-from omnibase_infra.runtime.host._http import Readiness, http_routes
+from omnibase_infra.runtime.host._http import Readiness, RoutedApp, http_routes
+from omnibase_infra.runtime.host._introspection import HostIntrospection
 from omnibase_infra.runtime.host._loader import NodeClass, load_node_class, resolve_node_dir
 from omnibase_infra.runtime.host._logging import configure_json_logging
 from omnibase_infra.runtime.host._pipeline import NodePipeline
-from omnibase_infra.runtime.host._providers import DEFAULT_PROVIDERS, Provider, Wiring
+from omnibase_infra.runtime.host._providers import DEFAULT_PROVIDERS, Provider, Routes, Wiring
 from omnibase_infra.runtime.host.protocol_unit_of_work import ProtocolUnitOfWork
 
 logger = logging.getLogger("omnibase_infra.runtime.host")
@@ -51,6 +54,7 @@ class NodeHost:
         settings: ModelOnexSettings,
         *,
         wiring: Wiring | None = None,
+        routes: Routes | None = None,
         providers: Mapping[type, Provider] = DEFAULT_PROVIDERS,
     ) -> None:
         self.node_dir = node_dir
@@ -70,6 +74,7 @@ class NodeHost:
         self.pipeline: NodePipeline | None = None
         self.port: int | None = None
         self._wiring = wiring or _wiring_beside(self.node_class)
+        self.introspection: HostIntrospection | None = None
         self._providers = providers
         self._readiness = Readiness(self.bus.joined)
         self.app = AsgiFastStream(
@@ -78,8 +83,12 @@ class NodeHost:
             logger=logger,
             on_startup=[self._start],
             after_startup=[self._started],
+            on_shutdown=[self._stopping],
             after_shutdown=[self._closed],
         )
+        extra = routes or _routes_beside(self.node_class)
+        # What uvicorn serves: the app plus the routes of `routes` or wiring.py's `routes`.
+        self.asgi = RoutedApp(self.app, extra(self.container, settings) if extra else ())
 
     @property
     def identity(self) -> dict[str, str]:
@@ -109,7 +118,7 @@ class NodeHost:
         sock.bind((runtime.http_host, runtime.http_port))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            self.app,
+            self.asgi,
             host=runtime.http_host,
             port=self.port,
             log_config=None,
@@ -128,7 +137,11 @@ class NodeHost:
     async def _start(self) -> None:
         await self.bus.ping()  # fail at once, with a clear error, if Kafka is not there
         await self._fill_container()
-        node = self.node_class(self.container)
+        node = with_introspection(self.node_class)(self.container)
+        bus = await self.container.aresolve(ProtocolEventBus)
+        self.introspection = HostIntrospection(
+            node, self.contract, self.settings, bus, self._readiness
+        )
         unit_of_work = None
         if self.container.has(ProtocolUnitOfWork):
             unit_of_work = await self.container.aresolve(ProtocolUnitOfWork)
@@ -202,6 +215,13 @@ class NodeHost:
             ", ".join(self.topics) or "nothing",
             extra=self.identity,
         )
+        # Only a node serving HTTP has the health endpoint the registry requires.
+        if self.port is not None and self.settings.runtime.introspection and self.introspection:
+            await self.introspection.start(self.port)
+
+    async def _stopping(self) -> None:
+        if self.introspection is not None:
+            await self.introspection.stop()
 
     async def _closed(self) -> None:
         await self.container.aclose()
@@ -223,15 +243,23 @@ def create_app(
     *,
     settings: ModelOnexSettings | None = None,
     wiring: Wiring | None = None,
+    routes: Routes | None = None,
     providers: Mapping[type, Provider] = DEFAULT_PROVIDERS,
 ) -> NodeHost:
     """Build the service of a node folder (or `services/<name>`): the one composition root.
 
     `wiring(container, settings)` may register more services (a unit of work, adapters);
     without it a `wiring.py` beside node.py with `wire(container, settings)` is used.
+    `routes(container, settings)` (or wiring.py's `routes`) adds HTTP routes to the node's.
     """
     node_dir = resolve_node_dir(target)
-    return NodeHost(node_dir, settings or load_settings(), wiring=wiring, providers=providers)
+    return NodeHost(
+        node_dir,
+        settings or load_settings(),
+        wiring=wiring,
+        routes=routes,
+        providers=providers,
+    )
 
 
 def run_node(target: str | Path, *, settings: ModelOnexSettings | None = None) -> int:
@@ -254,6 +282,16 @@ def run_node(target: str | Path, *, settings: ModelOnexSettings | None = None) -
 
 
 def _wiring_beside(node_class: NodeClass) -> Wiring | None:
+    wire: Wiring | None = getattr(_wiring_module(node_class), "wire", None)
+    return wire
+
+
+def _routes_beside(node_class: NodeClass) -> Routes | None:
+    routes: Routes | None = getattr(_wiring_module(node_class), "routes", None)
+    return routes
+
+
+def _wiring_module(node_class: NodeClass) -> ModuleType | None:
     package = node_class.__module__.rpartition(".")[0]
     try:
         module = importlib.import_module(f"{package}.wiring")
@@ -261,5 +299,4 @@ def _wiring_beside(node_class: NodeClass) -> Wiring | None:
         if error.name != f"{package}.wiring":
             raise
         return None
-    wire: Wiring | None = getattr(module, "wire", None)
-    return wire
+    return module

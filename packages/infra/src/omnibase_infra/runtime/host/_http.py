@@ -14,6 +14,7 @@ Scope = MutableMapping[str, object]
 Message = MutableMapping[str, object]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _PING_SECONDS = 3.0
 
 
@@ -77,6 +78,26 @@ def http_routes(identity: dict[str, str], readiness: Readiness) -> list[tuple[st
         ("/ready", _Endpoint(ready)),
         ("/metrics", _Endpoint(metrics)),
     ]
+
+
+class RoutedApp:
+    """The node's app plus extra routes; an extra route serves its path and every path below it.
+
+    (`/registry/nodes` also answers `/registry/nodes/<id>`; the node's own routes match exactly.)
+    """
+
+    def __init__(self, app: AsgiApp, routes: Sequence[tuple[str, AsgiApp]] = ()) -> None:
+        self.app = app
+        self.routes = [(path.rstrip("/"), route) for path, route in routes]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("type") == "http":
+            path = str(scope.get("path", ""))
+            for prefix, route in self.routes:
+                if path == prefix or path.startswith(prefix + "/"):
+                    await route(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 def _json(data: dict[str, object], status: int) -> AsgiResponse:

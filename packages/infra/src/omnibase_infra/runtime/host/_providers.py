@@ -5,14 +5,18 @@ of it). Add one line per protocol an adapter implements; a service may also regi
 anything itself in a `wiring.py` beside its node (`def wire(container, settings)`).
 """
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import MappingProxyType
 
 from omnibase_core.container import ModelONEXContainer
 
 from omnibase_infra.config import ModelOnexSettings
+from omnibase_infra.runtime.host._http import AsgiApp
 
 Provider = Callable[[ModelOnexSettings, ModelONEXContainer], object | Awaitable[object]]
 Wiring = Callable[[ModelONEXContainer, ModelOnexSettings], Awaitable[None] | None]
+# Extra HTTP routes of a node, `(path, asgi_app)`, served beside /health, /ready, /metrics;
+# built before the container is filled, so route handlers resolve what they need per request.
+Routes = Callable[[ModelONEXContainer, ModelOnexSettings], Sequence[tuple[str, AsgiApp]]]
 
 DEFAULT_PROVIDERS: Mapping[type, Provider] = MappingProxyType({})
