@@ -1,13 +1,19 @@
-"""The composition root the runtime host calls: the registry the orchestrator depends on."""
+"""The composition root the runtime host calls: the registry the orchestrator depends on,
+and the registry query served on its HTTP port."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from omnibase_core.container import ModelONEXContainer
+from omnibase_infra.adapters.valkey import ValkeyAdapter
 from omnibase_infra.config import ModelOnexSettings, ModelRegistrationSettings
 from omnibase_infra.registration import (
+    CachedRegistryReader,
     PostgresRegistrationStore,
     ProtocolTimeoutClaimer,
+    RegistryEndpoint,
     open_registry_database,
+    registry_routes,
 )
 from omnibase_spi import ProtocolProjectionReader
 
@@ -30,3 +36,25 @@ def wire(container: ModelONEXContainer, settings: ModelOnexSettings) -> None:
     container.register_factory(ProtocolProjectionReader, same_registry)
     container.register_factory(ProtocolTimeoutClaimer, same_registry)
     container.register_instance(ModelRegistrationSettings, policy)
+
+    async def cache(_: ModelONEXContainer) -> ValkeyAdapter:
+        return ValkeyAdapter.from_settings(settings)  # connects on first use
+
+    async def cached_registry(container: ModelONEXContainer) -> CachedRegistryReader:
+        store = await container.aresolve(PostgresRegistrationStore)
+        valkey = await container.aresolve(ValkeyAdapter)
+        return CachedRegistryReader(store, valkey, ttl_seconds=policy.query_cache_ttl_seconds)
+
+    container.register_factory(ValkeyAdapter, cache)
+    container.register_factory(CachedRegistryReader, cached_registry)
+
+
+def routes(
+    container: ModelONEXContainer, settings: ModelOnexSettings
+) -> Sequence[tuple[str, RegistryEndpoint]]:
+    """GET /registry/nodes and /registry/nodes/{node_id}: the registry, read through Valkey."""
+
+    async def reader() -> CachedRegistryReader:
+        return await container.aresolve(CachedRegistryReader)
+
+    return registry_routes(reader)

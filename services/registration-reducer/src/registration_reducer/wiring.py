@@ -5,6 +5,7 @@ from pathlib import Path
 from omnibase_core.container import ModelONEXContainer
 from omnibase_core.contracts import load_contract
 from omnibase_infra.adapters.postgres import PostgresIdempotencyStore
+from omnibase_infra.adapters.valkey import ValkeyAdapter
 from omnibase_infra.config import ModelOnexSettings
 from omnibase_infra.registration import (
     PostgresRegistrationStore,
@@ -20,7 +21,8 @@ NAME = "registration-reducer"
 def wire(container: ModelONEXContainer, settings: ModelOnexSettings) -> None:
     """Register the unit of work that stores each batch (rows + processed ids) in one transaction.
 
-    The reducer node itself resolves nothing (it performs no I/O).
+    After each commit it invalidates the registry query cache in Valkey. The reducer node
+    itself resolves nothing (it performs no I/O).
     """
     contract = load_contract(CONTRACT)
 
@@ -29,7 +31,18 @@ def wire(container: ModelONEXContainer, settings: ModelOnexSettings) -> None:
         store = PostgresRegistrationStore(db)
         idempotency = PostgresIdempotencyStore(db)
         return RegistrationUnitOfWork(
-            db, store, idempotency, consumer=NAME, contract=contract, contract_path=str(CONTRACT)
+            db,
+            store,
+            idempotency,
+            consumer=NAME,
+            contract=contract,
+            contract_path=str(CONTRACT),
+            cache=await container.aresolve(ValkeyAdapter),
         )
+
+    async def cache(_: ModelONEXContainer) -> ValkeyAdapter:
+        return ValkeyAdapter.from_settings(settings)  # connects on first use
+
+    container.register_factory(ValkeyAdapter, cache)
 
     container.register_factory(ProtocolUnitOfWork, unit_of_work)

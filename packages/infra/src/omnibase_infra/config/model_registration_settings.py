@@ -18,3 +18,6 @@ class ModelRegistrationSettings(BaseModel):
     # Node metadata keys copied into the Consul service meta (besides id, type, version and
     # contract fingerprint, which are always there).
     consul_meta_keys: tuple[str, ...] = ()
+    # Registry queries (`onex nodes`, GET /registry/nodes) are cached in Valkey this long at
+    # most; the reducer invalidates the cache on every change, so this is only a safety net.
+    query_cache_ttl_seconds: float = Field(default=5.0, gt=0, le=3600)

@@ -9,11 +9,19 @@
                                   consumer="registration-reducer")
     outputs = await unit.run(envelopes, handle)   # the runtime's ProtocolUnitOfWork
 
+    reader = CachedRegistryReader(store, valkey)      # registry queries, cached in Valkey
+    routes = registry_routes(get_reader)              # GET /registry/nodes[/{node_id}]
+
 The topics are `omnibase_core.messaging.TOPIC_*`; the messages are the generated models in
 `omnibase_core.models.generated`. `omnibase_infra.registration.testing.InMemoryRegistrationStore`
 is the fake for handler tests.
 """
 
+from omnibase_infra.registration._cached_reader import (
+    CachedRegistryReader,
+    invalidate_registry_cache,
+)
+from omnibase_infra.registration._routes import REGISTRY_PATH, RegistryEndpoint, registry_routes
 from omnibase_infra.registration._rows import DATA_COLUMNS
 from omnibase_infra.registration._store import (
     MIGRATIONS,
@@ -33,6 +41,8 @@ __all__ = [
     "DATA_COLUMNS",
     "MIGRATIONS",
     "MIGRATIONS_NAMESPACE",
+    "REGISTRY_PATH",
+    "CachedRegistryReader",
     "EnumRegistrationState",
     "ModelClaimedTimeout",
     "ModelNodeRegistration",
@@ -41,5 +51,8 @@ __all__ = [
     "ProjectionConflictError",
     "ProtocolTimeoutClaimer",
     "RegistrationUnitOfWork",
+    "RegistryEndpoint",
+    "invalidate_registry_cache",
     "open_registry_database",
+    "registry_routes",
 ]

@@ -1,5 +1,6 @@
 """One PostgreSQL transaction per reducer batch: fold the messages, store rows and records."""
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,18 +11,21 @@ from omnibase_core.fsm import ModelFsmState
 from omnibase_core.models.events import ModelEventEnvelope
 from omnibase_core.models.generated import ModelNodeHeartbeat
 from omnibase_core.nodes import ModelHandlerOutput
-from omnibase_spi import ProtocolIdempotencyStore
+from omnibase_spi import ProtocolCache, ProtocolIdempotencyStore
 
 from omnibase_infra.adapters.kafka import MessageRejectedError
 from omnibase_infra.adapters.postgres import PostgresPoolManager
 from omnibase_infra.enums import EnumInfraTransportType
-from omnibase_infra.errors import ModelInfraErrorContext
+from omnibase_infra.errors import ModelInfraErrorContext, RuntimeHostError
+from omnibase_infra.observability import sanitize
+from omnibase_infra.registration._cached_reader import invalidate_registry_cache
 from omnibase_infra.registration._fsm_keys import HEARTBEAT, heartbeat_keys
 from omnibase_infra.registration._rows import TABLE
 from omnibase_infra.registration._store import PostgresRegistrationStore
 from omnibase_infra.registration.errors import ProjectionConflictError
 from omnibase_infra.registration.model_projection_write import ModelProjectionWrite
 
+logger = logging.getLogger(__name__)
 Envelope = ModelEventEnvelope[object]
 # The runtime's handler: one message and its entity's current projection in, output out.
 Handle = Callable[[Envelope, object], Awaitable[ModelHandlerOutput]]
@@ -48,7 +52,8 @@ class RegistrationUnitOfWork:
     upsert) and advance the heartbeat watermark. The runtime publishes the returned outputs'
     intents only after the commit, then commits the offsets.
 
-    Heartbeats are not recorded as processed: their sequence fences them.
+    Heartbeats are not recorded as processed: their sequence fences them. With a `cache`,
+    every commit that changed a row invalidates the registry query cache.
     """
 
     def __init__(
@@ -60,11 +65,13 @@ class RegistrationUnitOfWork:
         consumer: str,
         contract: ModelContract,
         contract_path: str = "contract.yaml",
+        cache: ProtocolCache | None = None,
     ) -> None:
         self._db = db
         self._store = store
         self._idempotency = idempotency
         self._consumer = consumer
+        self._cache = cache
         # A batch of heartbeats only needs the keys its transitions touch.
         self._heartbeat_keys = heartbeat_keys(contract, contract_path)
 
@@ -98,7 +105,17 @@ class RegistrationUnitOfWork:
             newest = _newest_heartbeat(envelopes)
             if newest is not None:
                 await self._store.advance_watermark(newest)
+        if self._cache is not None and any(row.changed for row in rows.values()):
+            await self._invalidate_cache(self._cache)
         return outputs
+
+    @staticmethod
+    async def _invalidate_cache(cache: ProtocolCache) -> None:
+        # The rows are committed either way; a lost invalidation is stale only for the TTL.
+        try:
+            await invalidate_registry_cache(cache)
+        except RuntimeHostError as error:
+            logger.warning("registry cache not invalidated: %s", sanitize(str(error)))
 
     async def _is_new(self, envelope: Envelope) -> bool:
         if envelope.message_type == HEARTBEAT:
