@@ -7,6 +7,7 @@ import logging
 import signal
 import socket
 from collections.abc import Mapping
+from contextlib import AsyncExitStack
 from pathlib import Path
 from types import ModuleType
 
@@ -28,7 +29,13 @@ from omnibase_infra.runtime.host._introspection import HostIntrospection
 from omnibase_infra.runtime.host._loader import NodeClass, load_node_class, resolve_node_dir
 from omnibase_infra.runtime.host._logging import configure_json_logging
 from omnibase_infra.runtime.host._pipeline import NodePipeline
-from omnibase_infra.runtime.host._providers import DEFAULT_PROVIDERS, Provider, Routes, Wiring
+from omnibase_infra.runtime.host._providers import (
+    DEFAULT_PROVIDERS,
+    Provider,
+    Routes,
+    Running,
+    Wiring,
+)
 from omnibase_infra.runtime.host.protocol_unit_of_work import ProtocolUnitOfWork
 
 logger = logging.getLogger("omnibase_infra.runtime.host")
@@ -75,6 +82,8 @@ class NodeHost:
         self.port: int | None = None
         self._wiring = wiring or _wiring_beside(self.node_class)
         self.introspection: HostIntrospection | None = None
+        self._running: Running | None = _running_beside(self.node_class)
+        self._background = AsyncExitStack()
         self._providers = providers
         self._readiness = Readiness(self.bus.joined)
         self.app = AsgiFastStream(
@@ -215,6 +224,10 @@ class NodeHost:
             ", ".join(self.topics) or "nothing",
             extra=self.identity,
         )
+        if self._running is not None:
+            await self._background.enter_async_context(
+                self._running(self.settings, self.bus.publish)
+            )
         # Only a node serving HTTP has the health endpoint the registry requires.
         if self.port is not None and self.settings.runtime.introspection and self.introspection:
             await self.introspection.start(self.port)
@@ -222,6 +235,7 @@ class NodeHost:
     async def _stopping(self) -> None:
         if self.introspection is not None:
             await self.introspection.stop()
+        await self._background.aclose()
 
     async def _closed(self) -> None:
         await self.container.aclose()
@@ -250,7 +264,8 @@ def create_app(
 
     `wiring(container, settings)` may register more services (a unit of work, adapters);
     without it a `wiring.py` beside node.py with `wire(container, settings)` is used.
-    `routes(container, settings)` (or wiring.py's `routes`) adds HTTP routes to the node's.
+    `routes(container, settings)` (or wiring.py's `routes`) adds HTTP routes to the node's;
+    wiring.py's `running(settings, publish)` is entered once the node started (a timer).
     """
     node_dir = resolve_node_dir(target)
     return NodeHost(
@@ -289,6 +304,11 @@ def _wiring_beside(node_class: NodeClass) -> Wiring | None:
 def _routes_beside(node_class: NodeClass) -> Routes | None:
     routes: Routes | None = getattr(_wiring_module(node_class), "routes", None)
     return routes
+
+
+def _running_beside(node_class: NodeClass) -> Running | None:
+    running: Running | None = getattr(_wiring_module(node_class), "running", None)
+    return running
 
 
 def _wiring_module(node_class: NodeClass) -> ModuleType | None:
