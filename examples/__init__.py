@@ -1,0 +1,1 @@
+"""Example ONEX nodes: small declarative nodes that `just dev` runs beside the registry."""

@@ -1,0 +1,1 @@
+"""word-count-store: an EFFECT node that keeps each word count in the Valkey cache."""
