@@ -1,0 +1,226 @@
+"""The four registration services run as real processes with `onex run <name> --port 0`."""
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from omnibase_infra.config import ModelOnexSettings
+from prometheus_client.parser import text_string_to_metric_families
+
+SERVICES = (
+    "registration-orchestrator",
+    "registration-reducer",
+    "registry-effect",
+    "runtime-scheduler",
+)
+ONEX = Path(sys.executable).with_name("onex")
+Line = dict[str, object]
+
+
+@dataclass(frozen=True)
+class Timings:
+    """The registry's short clocks for tests (seconds)."""
+
+    ack_timeout: float = 4.0
+    liveness_timeout: float = 3.0
+    tick_interval: float = 0.25
+    reclaim_after: float = 5.0
+
+
+def service_environment(
+    settings: ModelOnexSettings,
+    *,
+    env: str,
+    database: str,
+    consul_port: int,
+    timings: Timings,
+) -> dict[str, str]:
+    """The environment of every service process: own topics, database, Consul, short clocks."""
+    return {
+        **os.environ,
+        "ONEX_ENV": env,
+        "ONEX_KAFKA__HOST": settings.kafka.host,
+        "ONEX_KAFKA__PORT": str(settings.kafka.port),
+        "ONEX_KAFKA__SESSION_TIMEOUT_MS": "1500",
+        "ONEX_KAFKA__HEARTBEAT_INTERVAL_MS": "150",
+        "ONEX_KAFKA__FETCH_MAX_WAIT_MS": "10",
+        "ONEX_POSTGRES__HOST": settings.postgres.host,
+        "ONEX_POSTGRES__PORT": str(settings.postgres.port),
+        "ONEX_POSTGRES__DATABASE": database,
+        "ONEX_VALKEY__HOST": settings.valkey.host,
+        "ONEX_VALKEY__PORT": str(settings.valkey.port),
+        "ONEX_CONSUL__HOST": settings.consul.host,
+        "ONEX_CONSUL__PORT": str(consul_port),
+        "ONEX_REGISTRATION__ACK_TIMEOUT_SECONDS": str(timings.ack_timeout),
+        "ONEX_REGISTRATION__LIVENESS_TIMEOUT_SECONDS": str(timings.liveness_timeout),
+        "ONEX_REGISTRATION__RECLAIM_AFTER_SECONDS": str(timings.reclaim_after),
+        "ONEX_SCHEDULER__TICK_INTERVAL_SECONDS": str(timings.tick_interval),
+        "ONEX_SCHEDULER__LEASE_TTL_SECONDS": str(max(1.0, 4 * timings.tick_interval)),
+        "ONEX_RUNTIME__GRACEFUL_TIMEOUT_SECONDS": "10",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def command(name: str) -> list[str]:
+    if name == "runtime-scheduler" and os.environ.get("E2E_DEV_SCHEDULER"):
+        return [sys.executable, "-m", "runtime_scheduler"]
+    return [str(ONEX), "run", name, "--port", "0"]
+
+
+class ServiceProcess:
+    """`onex run <name> --port 0` in its own process; its JSON log lines are kept."""
+
+    def __init__(self, name: str, environment: Mapping[str, str]) -> None:
+        self.name = name
+        self.process = subprocess.Popen(
+            command(name),
+            env=dict(environment),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[Line] = []
+        self.raw: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._port: int | None = None
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.raw.append(line)
+            with contextlib.suppress(json.JSONDecodeError):
+                parsed = json.loads(line)
+                if isinstance(parsed, dict):
+                    self.lines.append(parsed)
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def tail(self, count: int = 30) -> str:
+        return f"--- last lines of {self.name} ---\n" + "".join(self.raw[-count:])
+
+    async def port(self, timeout: float = 60.0) -> int:
+        """The HTTP port the service logged at start."""
+        deadline = time.monotonic() + timeout
+        while self._port is None:
+            for line in list(self.lines):
+                if "http_port" in line:
+                    self._port = int(str(line["http_port"]))
+            assert self.running, f"{self.name} exited at start\n{self.tail()}"
+            assert time.monotonic() < deadline, f"{self.name} logged no port\n{self.tail()}"
+            await asyncio.sleep(0.02)
+        return self._port
+
+    async def wait_ready(self, timeout: float = 60.0) -> None:
+        """Return once `/ready` answers 200 (consumers assigned, dependencies reachable)."""
+        if self.name == "runtime-scheduler" and os.environ.get("E2E_DEV_SCHEDULER"):
+            return
+        port = await self.port(timeout)
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            while True:
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get(f"http://127.0.0.1:{port}/ready")).status_code == 200:
+                        return
+                assert self.running, f"{self.name} exited\n{self.tail()}"
+                assert time.monotonic() < deadline, f"{self.name} never ready\n{self.tail()}"
+                await asyncio.sleep(0.05)
+
+    async def metrics(self) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+        """The service's `/metrics` samples by (name, labels)."""
+        port = await self.port()
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+        return {
+            (sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+        }
+
+    def terminate(self, timeout: float = 30.0) -> int:
+        """SIGTERM and wait: in-flight work finishes and is committed."""
+        if self.running:
+            self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=timeout)
+        self._close()
+        return code
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to finish or commit anything."""
+        if self.running:
+            self.process.kill()
+        self.process.wait(timeout=10)
+        self._close()
+
+    def _close(self) -> None:
+        self._reader.join(timeout=5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+@dataclass
+class RegistrationServices:
+    """The running set of registration services sharing one environment."""
+
+    environment: dict[str, str]
+    processes: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    @property
+    def env(self) -> str:
+        return self.environment["ONEX_ENV"]
+
+    def __getitem__(self, name: str) -> ServiceProcess:
+        return self.processes[name]
+
+    async def start(self, names: tuple[str, ...] = SERVICES) -> None:
+        """Start the services (all at once) and wait until every one is ready."""
+        for name in names:
+            self.processes[name] = ServiceProcess(name, self.environment)
+        await asyncio.gather(*(self.processes[name].wait_ready() for name in names))
+
+    async def restart(self, name: str) -> ServiceProcess:
+        """Start a service again (after it was stopped or killed) and wait until ready."""
+        self.processes[name] = ServiceProcess(name, self.environment)
+        await self.processes[name].wait_ready()
+        return self.processes[name]
+
+    async def stop(self) -> None:
+        """SIGTERM every process still running (SIGKILL if it does not stop in time)."""
+        await asyncio.gather(
+            *(asyncio.to_thread(_stop, process) for process in self.processes.values())
+        )
+
+    def check_alive(self) -> None:
+        """Fail with the logs of any service that died."""
+        dead = [p.tail() for p in self.processes.values() if not p.running]
+        assert not dead, "services exited:\n" + "\n".join(dead)
+
+    def errors(self) -> Iterator[tuple[str, Line]]:
+        """Every ERROR log line of every service."""
+        for name, process in self.processes.items():
+            for line in process.lines:
+                if line.get("level") == "ERROR":
+                    yield name, line
+
+
+def _stop(process: ServiceProcess) -> None:
+    try:
+        process.terminate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def lines_matching(process: ServiceProcess, match: Callable[[Line], bool]) -> list[Line]:
+    return [line for line in list(process.lines) if match(line)]
