@@ -2,7 +2,7 @@
 
 import typer
 
-from omnibase_infra.cli import cli_codegen, cli_contract, cli_infra, cli_nodes, cli_run
+from omnibase_infra.cli import cli_codegen, cli_contract, cli_dev, cli_infra, cli_nodes, cli_run
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -15,6 +15,7 @@ app.add_typer(cli_contract.app, name="contract")
 app.command(name="codegen")(cli_codegen.codegen)
 app.command(name="run")(cli_run.run)
 app.command(name="nodes")(cli_nodes.nodes)
+app.command(name="dev")(cli_dev.dev)
 
 
 def main() -> None:

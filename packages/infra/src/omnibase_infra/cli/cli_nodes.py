@@ -116,22 +116,32 @@ async def watch_registry(
     limit: int = 1000,
     extra: Extra | None = None,
     stop: asyncio.Event | None = None,
+    since: datetime | None = None,
 ) -> None:
     """Redraw the registry table every `interval` seconds until `stop` is set (or Ctrl-C).
 
-    `extra()` is drawn under the table (`onex dev` shows its processes there).
+    `extra()` is drawn under the table (`onex dev` shows its processes there). With `since`,
+    nodes that were already gone before then (deregistered, expired) are left out.
     """
     stop = stop or asyncio.Event()
     async with open_registry(settings) as reader:
         with Live(console=_console, auto_refresh=False, screen=False) as live:
             while not stop.is_set():
                 try:
-                    table: RenderableType = registry_table(await read_registry(reader, limit))
+                    registrations = await read_registry(reader, limit)
+                    table: RenderableType = registry_table(current(registrations, since))
                 except RuntimeHostError as error:
                     table = Text(f"registry unavailable: {_brief(error)}", style="red")
                 live.update(Group(table, extra()) if extra else table, refresh=True)
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), interval)
+
+
+def current(
+    registrations: Sequence[ModelNodeRegistration], since: datetime | None
+) -> list[ModelNodeRegistration]:
+    """The registrations still live, or changed at or after `since` (all without `since`)."""
+    return [r for r in registrations if since is None or r.state.is_live or r.updated_at >= since]
 
 
 def registry_table(
