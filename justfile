@@ -26,9 +26,17 @@ infra-down: sync
 infra-status: sync
     uv run onex infra status
 
-# Run one service by name, starting the local infrastructure first
+# Run one service (e.g. registration-orchestrator), starting the local servers if needed
 run SERVICE: sync
     uv run onex run {{SERVICE}}
+
+# Run the registration pipeline and two example nodes; watch the registry live (Ctrl-C stops)
+dev: sync
+    uv run onex dev
+
+# Show the node registry (add --json, or --watch for a live table)
+nodes *ARGS: sync
+    uv run onex nodes {{ARGS}}
 
 # Lint and type-check
 lint: sync
