@@ -13,6 +13,7 @@ from omnibase_infra.registration import (
     ProtocolTimeoutClaimer,
     RegistryEndpoint,
     open_registry_database,
+    registry_cache,
     registry_routes,
 )
 from omnibase_spi import ProtocolProjectionReader
@@ -38,7 +39,7 @@ def wire(container: ModelONEXContainer, settings: ModelOnexSettings) -> None:
     container.register_instance(ModelRegistrationSettings, policy)
 
     async def cache(_: ModelONEXContainer) -> ValkeyAdapter:
-        return ValkeyAdapter.from_settings(settings)  # connects on first use
+        return registry_cache(settings)  # connects on first use
 
     async def cached_registry(container: ModelONEXContainer) -> CachedRegistryReader:
         store = await container.aresolve(PostgresRegistrationStore)

@@ -11,6 +11,7 @@ from omnibase_infra.registration import (
     PostgresRegistrationStore,
     RegistrationUnitOfWork,
     open_registry_database,
+    registry_cache,
 )
 from omnibase_infra.runtime import ProtocolUnitOfWork
 
@@ -41,7 +42,7 @@ def wire(container: ModelONEXContainer, settings: ModelOnexSettings) -> None:
         )
 
     async def cache(_: ModelONEXContainer) -> ValkeyAdapter:
-        return ValkeyAdapter.from_settings(settings)  # connects on first use
+        return registry_cache(settings)  # connects on first use
 
     container.register_factory(ValkeyAdapter, cache)
 

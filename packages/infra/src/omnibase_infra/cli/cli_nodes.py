@@ -16,7 +16,6 @@ from rich.table import Table
 from rich.text import Text
 
 from omnibase_infra.adapters.postgres import PostgresPoolManager, PostgresQueryError
-from omnibase_infra.adapters.valkey import ValkeyAdapter
 from omnibase_infra.config import ModelOnexSettings, load_settings
 from omnibase_infra.errors import RuntimeHostError
 from omnibase_infra.observability import sanitize
@@ -25,6 +24,7 @@ from omnibase_infra.registration import (
     EnumRegistrationState,
     ModelNodeRegistration,
     PostgresRegistrationStore,
+    registry_cache,
 )
 
 _console = Console()
@@ -88,7 +88,7 @@ async def open_registry(settings: ModelOnexSettings) -> AsyncIterator[CachedRegi
             settings, application_name="onex-nodes", min_pool_size=0, max_pool_size=2
         )
         await stack.enter_async_context(db)
-        cache = ValkeyAdapter.from_settings(settings)  # connects on first use; optional
+        cache = registry_cache(settings)  # connects on first use; optional
         stack.push_async_callback(cache.close)
         yield CachedRegistryReader(
             PostgresRegistrationStore(db),

@@ -9,7 +9,7 @@
                                   consumer="registration-reducer")
     outputs = await unit.run(envelopes, handle)   # the runtime's ProtocolUnitOfWork
 
-    reader = CachedRegistryReader(store, valkey)      # registry queries, cached in Valkey
+    reader = CachedRegistryReader(store, registry_cache(settings))  # queries, cached in Valkey
     routes = registry_routes(get_reader)              # GET /registry/nodes[/{node_id}]
 
 The topics are `omnibase_core.messaging.TOPIC_*`; the messages are the generated models in
@@ -20,6 +20,7 @@ is the fake for handler tests.
 from omnibase_infra.registration._cached_reader import (
     CachedRegistryReader,
     invalidate_registry_cache,
+    registry_cache,
 )
 from omnibase_infra.registration._routes import REGISTRY_PATH, RegistryEndpoint, registry_routes
 from omnibase_infra.registration._rows import DATA_COLUMNS
@@ -54,5 +55,6 @@ __all__ = [
     "RegistryEndpoint",
     "invalidate_registry_cache",
     "open_registry_database",
+    "registry_cache",
     "registry_routes",
 ]

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from omnibase_spi import ProtocolCache, ProtocolProjectionReader
 from pydantic import TypeAdapter
 
+from omnibase_infra.adapters.valkey import ValkeyAdapter
+from omnibase_infra.config import ModelOnexSettings
 from omnibase_infra.errors import RuntimeHostError
 from omnibase_infra.observability import sanitize
 from omnibase_infra.registration.model_node_registration import ModelNodeRegistration
@@ -17,6 +19,16 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "registry:generation"
 _LIST = TypeAdapter(list[ModelNodeRegistration])
 _ONE = TypeAdapter(ModelNodeRegistration | None)
+
+
+def registry_cache(settings: ModelOnexSettings) -> ValkeyAdapter:
+    """The Valkey cache of the registry in `settings.postgres.database` (connects on use).
+
+    Its keys carry the database name, so registries in different databases sharing one
+    Valkey never read each other's entries.
+    """
+    prefix = f"onex:registry:{settings.postgres.database}:"
+    return ValkeyAdapter.from_settings(settings, key_prefix=prefix, client_name="onex-registry")
 
 
 async def invalidate_registry_cache(cache: ProtocolCache) -> None:
