@@ -3,6 +3,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from omnibase_infra.config.enum_credentials_source import EnumCredentialsSource
 from omnibase_infra.config.model_consul_settings import ModelConsulSettings
 from omnibase_infra.config.model_kafka_settings import ModelKafkaSettings
 from omnibase_infra.config.model_postgres_settings import ModelPostgresSettings
@@ -28,6 +29,9 @@ class ModelOnexSettings(BaseSettings):
     )
 
     env: str = "dev"
+    # Services read the PostgreSQL password and the Consul token from Vault at start
+    # (omnibase_infra.credentials); `settings` uses the values below as they are.
+    credentials_source: EnumCredentialsSource = EnumCredentialsSource.VAULT
     # Data and logs of the local stack (git-ignored, inside the project).
     state_dir: Path = Field(default_factory=lambda: _find_project_root() / ".onex")
     # Downloaded jars and built binaries, shared by every clone on this machine.

@@ -1,8 +1,8 @@
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class ModelVaultSettings(BaseModel):
-    """Where Vault listens, which release is built locally, and the local dev token."""
+    """Where Vault listens, how services log in, and where their credentials are kept."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -12,6 +12,13 @@ class ModelVaultSettings(BaseModel):
     version: str = "1.13.2"
     # The dev server's root token: for the local stack only, never for a deployment.
     token: SecretStr = SecretStr("onex-local-root")
+    # AppRole login, used instead of the token when both are set (the adapter logs in again
+    # when its token dies).
+    role_id: str | None = None
+    secret_id: SecretStr | None = None
+    # KV v2 secrets (mount `secret`) the services read at start: `password` and `token`.
+    postgres_secret_path: str = Field(default="onex/postgres", min_length=1)
+    consul_secret_path: str = Field(default="onex/consul", min_length=1)
 
     @property
     def url(self) -> str:

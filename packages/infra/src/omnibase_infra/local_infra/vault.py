@@ -74,10 +74,16 @@ class VaultServer(LocalServer):
 
     def after_ready(self) -> None:
         """Store the credentials the services read from Vault (unchanged ones are left alone)."""
-        consul_token = self.settings.consul.token
+        consul_token, vault = self.settings.consul.token, self.settings.vault
+        # The paths the services read (omnibase_infra.credentials); the PostgreSQL role was
+        # given the same password when its server started.
         secrets = {
-            "onex/postgres": {"password": self.settings.postgres.password.get_secret_value()},
-            "onex/consul": {"token": consul_token.get_secret_value() if consul_token else ""},
+            vault.postgres_secret_path: {
+                "password": self.settings.postgres.password.get_secret_value()
+            },
+            vault.consul_secret_path: {
+                "token": consul_token.get_secret_value() if consul_token else ""
+            },
         }
         with httpx.Client(
             base_url=f"{self.settings.vault.url}/v1/{_KV_MOUNT}/data/",

@@ -19,7 +19,7 @@ from omnibase_infra.adapters.vault.model_vault_adapter_config import ModelVaultA
 from omnibase_infra.adapters.vault.model_vault_app_role_auth import ModelVaultAppRoleAuth
 from omnibase_infra.adapters.vault.model_vault_token_auth import ModelVaultTokenAuth
 from omnibase_infra.adapters.vault.model_vault_token_info import ModelVaultTokenInfo
-from omnibase_infra.config import ModelOnexSettings
+from omnibase_infra.config import ModelOnexSettings, ModelVaultSettings
 from omnibase_infra.enums import EnumInfraTransportType
 from omnibase_infra.errors import (
     InfraAuthenticationError,
@@ -65,13 +65,10 @@ class VaultAdapter(GuardedAdapter):
 
     @classmethod
     def from_settings(cls, settings: ModelOnexSettings, **overrides: object) -> Self:
-        """An adapter for `settings.vault` (token auth), any config field overridden by keyword."""
+        """An adapter for `settings.vault` (AppRole when its role and secret ids are set, else
+        the token), any config field overridden by keyword."""
         vault = settings.vault
-        base = {
-            "host": vault.host,
-            "port": vault.port,
-            "auth": ModelVaultTokenAuth(token=vault.token),
-        }
+        base = {"host": vault.host, "port": vault.port, "auth": _auth_from(vault)}
         return cls(
             build_config(ModelVaultAdapterConfig, base, overrides, env_prefix="ONEX_VAULT__")
         )
@@ -300,6 +297,19 @@ class VaultAdapter(GuardedAdapter):
             f"(for example `vault kv put {mount}/{path} ...`)",
             self._error_context("read_secret", correlation_id, secret_path=path),
         )
+
+
+def _auth_from(vault: ModelVaultSettings) -> ModelVaultTokenAuth | ModelVaultAppRoleAuth:
+    """How the settings say to log in: AppRole with both ids, the token with neither."""
+    if vault.role_id is None and vault.secret_id is None:
+        return ModelVaultTokenAuth(token=vault.token)
+    if not vault.role_id or vault.secret_id is None:
+        raise ProtocolConfigurationError(
+            "ONEX_VAULT__ROLE_ID and ONEX_VAULT__SECRET_ID log in through AppRole together; "
+            "set both, or neither to use ONEX_VAULT__TOKEN",
+            setting="vault.role_id",
+        )
+    return ModelVaultAppRoleAuth(role_id=vault.role_id, secret_id=vault.secret_id)
 
 
 def _app_role_login(client: hvac.Client, auth: ModelVaultAppRoleAuth) -> object:

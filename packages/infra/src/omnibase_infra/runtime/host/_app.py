@@ -21,6 +21,7 @@ from prometheus_client import Gauge
 from omnibase_infra.adapters import ProtocolHealthProbe
 from omnibase_infra.adapters.kafka import KafkaEventBus
 from omnibase_infra.config import ModelOnexSettings, load_settings
+from omnibase_infra.credentials import resolve_credentials
 from omnibase_infra.errors import ProtocolConfigurationError, RuntimeHostError
 from omnibase_infra.mixins import with_introspection
 from omnibase_infra.observability import METRICS_REGISTRY
@@ -86,6 +87,7 @@ class NodeHost:
         self._background = AsyncExitStack()
         self._providers = providers
         self._readiness = Readiness(self.bus.joined)
+        self._credentials_read = False
         self.app = AsgiFastStream(
             self.bus.broker,
             asgi_routes=http_routes(self.identity, self._readiness),
@@ -121,6 +123,11 @@ class NodeHost:
 
     async def serve(self) -> bool:
         """Serve HTTP and consume until SIGTERM/SIGINT; True if the node had started."""
+        try:
+            await self._read_credentials()
+        except RuntimeHostError as error:
+            logger.error("Cannot start %s: %s", self.contract.name, error, extra=self.identity)
+            return False
         runtime = self.settings.runtime
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -143,7 +150,14 @@ class NodeHost:
         await uvicorn.Server(config).serve(sockets=[sock])
         return self._readiness.started
 
+    async def _read_credentials(self) -> None:
+        """Take the credentials from Vault (or the settings) once, before anything connects."""
+        if not self._credentials_read:
+            self.settings = await resolve_credentials(self.container, self.settings)
+            self._credentials_read = True
+
     async def _start(self) -> None:
+        await self._read_credentials()
         await self.bus.ping()  # fail at once, with a clear error, if Kafka is not there
         await self._fill_container()
         node = with_introspection(self.node_class)(self.container)
