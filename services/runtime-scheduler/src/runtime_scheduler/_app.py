@@ -10,6 +10,7 @@ from omnibase_infra.adapters.kafka import KafkaEventBus
 from omnibase_infra.adapters.postgres import PostgresPoolManager
 from omnibase_infra.adapters.valkey import ValkeyAdapter
 from omnibase_infra.config import ModelOnexSettings, load_settings
+from omnibase_infra.credentials import service_credentials
 
 from runtime_scheduler._scheduler import Clock, Publish, RuntimeScheduler, utc_now
 from runtime_scheduler._tick_store import PostgresTickStore
@@ -77,5 +78,9 @@ async def serve(settings: ModelOnexSettings | None = None) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
-    async with KafkaEventBus.from_settings(settings) as bus, running(settings, bus.publish):
+    async with (
+        service_credentials(settings) as settings,  # from Vault unless the settings say not
+        KafkaEventBus.from_settings(settings) as bus,
+        running(settings, bus.publish),
+    ):
         await stopping.wait()

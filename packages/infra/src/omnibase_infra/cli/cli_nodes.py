@@ -17,6 +17,7 @@ from rich.text import Text
 
 from omnibase_infra.adapters.postgres import PostgresPoolManager, PostgresQueryError
 from omnibase_infra.config import ModelOnexSettings, load_settings
+from omnibase_infra.credentials import service_credentials
 from omnibase_infra.errors import RuntimeHostError
 from omnibase_infra.observability import sanitize
 from omnibase_infra.registration import (
@@ -84,6 +85,7 @@ def registry_json(registrations: Sequence[ModelNodeRegistration]) -> dict[str, o
 async def open_registry(settings: ModelOnexSettings) -> AsyncIterator[CachedRegistryReader]:
     """The registry reader of a command: one small PostgreSQL pool and the Valkey cache."""
     async with AsyncExitStack() as stack:
+        settings = await stack.enter_async_context(service_credentials(settings))
         db = PostgresPoolManager.from_settings(
             settings, application_name="onex-nodes", min_pool_size=0, max_pool_size=2
         )
