@@ -45,7 +45,7 @@ class ConsulServer(LocalServer):
 
     def ensure_installed(self, progress: Progress) -> None:
         _go_build.build_release(
-            _MODULE, self.version, self.binary, progress, expected_duration="about 5 min"
+            _MODULE, self.version, self.binary, progress, expected_duration="about 7 min"
         )
 
     def command(self) -> list[str]:
