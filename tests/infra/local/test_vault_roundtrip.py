@@ -68,8 +68,8 @@ def test_an_unknown_token_is_refused(local_stack: ModelOnexSettings) -> None:
 
 
 def test_local_credentials_are_seeded(local_stack: ModelOnexSettings, vault: hvac.Client) -> None:
-    postgres = _read(vault, "onex/postgres")["data"]
-    consul = _read(vault, "onex/consul")["data"]
+    postgres = _read(vault, local_stack.vault.postgres_secret_path)["data"]
+    consul = _read(vault, local_stack.vault.consul_secret_path)["data"]
 
     assert postgres == {"password": local_stack.postgres.password.get_secret_value()}
     token = local_stack.consul.token
@@ -79,8 +79,9 @@ def test_local_credentials_are_seeded(local_stack: ModelOnexSettings, vault: hva
 def test_seeding_again_leaves_unchanged_secrets_alone(
     local_stack: ModelOnexSettings, vault: hvac.Client
 ) -> None:
-    before = _read(vault, "onex/postgres")["metadata"]
+    path = local_stack.vault.postgres_secret_path
+    before = _read(vault, path)["metadata"]
 
     VaultServer(local_stack).after_ready()
 
-    assert _read(vault, "onex/postgres")["metadata"] == before
+    assert _read(vault, path)["metadata"] == before
