@@ -5,8 +5,8 @@ import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import TypeVar
 from uuid import UUID, uuid4
@@ -16,6 +16,7 @@ import httpx
 from aiohttp import ClientSession, web
 from aiokafka import AIOKafkaConsumer, ConsumerRecord  # type: ignore[import-untyped]
 from omnibase_core.models.events import ModelEventEnvelope
+from pydantic import ValidationError
 
 T = TypeVar("T")
 
@@ -132,6 +133,9 @@ class ConsulReader:
     async def gone(self, service_id: object) -> bool:
         return await self.service(service_id) is None
 
+    async def deregister(self, service_id: object) -> None:
+        (await self.client.put(f"/v1/agent/service/deregister/{service_id}")).raise_for_status()
+
     async def aclose(self) -> None:
         await self.client.aclose()
 
@@ -212,6 +216,16 @@ class TopicReader:
                 self.records.extend(batch)
 
 
-def envelope_of(record: ConsumerRecord) -> ModelEventEnvelope[dict[str, object]]:
+Envelope = ModelEventEnvelope[dict[str, object]]
+
+
+def envelope_of(record: ConsumerRecord) -> Envelope:
     """A record's envelope with its payload left as JSON data."""
-    return ModelEventEnvelope[dict[str, object]].model_validate_json(record.value)
+    return Envelope.model_validate_json(record.value)
+
+
+def envelopes(records: Iterable[ConsumerRecord]) -> Iterator[Envelope]:
+    """The envelopes among `records`, skipping records that are none (bad-input tests)."""
+    for record in records:
+        with suppress(ValidationError):
+            yield envelope_of(record)

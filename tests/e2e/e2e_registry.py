@@ -2,13 +2,14 @@
 services as processes, plain readers, and example nodes announcing themselves through it."""
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import cast
 from uuid import UUID, uuid4
 
 import asyncpg
+import httpx
 from e2e_observe import ConsulProxy, ConsulReader, Projection
 from e2e_services import RegistrationServices, Timings, service_environment
 from omnibase_core.enums import EnumMessageCategory
@@ -109,7 +110,11 @@ class Registry:
         return sent
 
 
-def announcement(node_id: UUID, name: str = "plain-node") -> ModelNodeIntrospectionEvent:
+def announcement(
+    node_id: UUID,
+    name: str = "plain-node",
+    reason: EnumNodeIntrospectionReason = EnumNodeIntrospectionReason.STARTUP,
+) -> ModelNodeIntrospectionEvent:
     """A valid introspection of a node that is not running (nothing acks or beats for it)."""
     return ModelNodeIntrospectionEvent(
         node_id=node_id,
@@ -120,7 +125,7 @@ def announcement(node_id: UUID, name: str = "plain-node") -> ModelNodeIntrospect
         capabilities=["execute_operation"],
         endpoints={"health": DEAD_HEALTH},
         metadata={"team": "e2e"},
-        reason=EnumNodeIntrospectionReason.STARTUP,
+        reason=reason,
         emitted_at=datetime.now(UTC),
     )
 
@@ -187,6 +192,9 @@ async def running_registry(
         proxy = ConsulProxy(settings.consul.url)
         await proxy.start()
         stack.push_async_callback(proxy.close)
+        consul = ConsulReader(settings.consul.url)
+        stack.push_async_callback(consul.aclose)
+        stack.push_async_callback(_forget, consul, proxy)
         env = f"e{uuid4().hex[:10]}"
         environment = service_environment(
             settings, env=env, database=name, consul_port=proxy.port, timings=timings
@@ -203,8 +211,6 @@ async def running_registry(
         )
         rows = await pool(ours, name)
         stack.push_async_callback(rows.close)
-        consul = ConsulReader(settings.consul.url)
-        stack.push_async_callback(consul.aclose)
         bus = await stack.enter_async_context(KafkaEventBus.from_settings(ours))
         registry = Registry(ours, services, proxy, consul, Projection(rows), bus, timings)
         # The registry judges liveness by the newest heartbeat it applied, so that a lagging
@@ -213,3 +219,10 @@ async def running_registry(
         await registry.keeper.start_introspection()
         stack.push_async_callback(registry.keeper.stop_introspection)
         yield registry
+
+
+async def _forget(consul: ConsulReader, proxy: ConsulProxy) -> None:
+    """Take what this registry put in Consul out again (the agent outlives the test run)."""
+    for service_id in list(proxy.writes):
+        with suppress(httpx.HTTPError):
+            await consul.deregister(service_id)

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 from aiokafka import AIOKafkaProducer, ConsumerRecord  # type: ignore[import-untyped]
-from e2e_observe import envelope_of, eventually, topic_reader
+from e2e_observe import envelopes, eventually, topic_reader
 from e2e_registry import Registry, announcement
 from omnibase_core.enums import EnumMessageCategory
 from omnibase_core.messaging import TOPIC_NODE_INTROSPECTION, TOPIC_NODE_REGISTRATION_DECISION
@@ -74,10 +74,10 @@ async def test_a_broken_announcement_is_rejected_with_its_reason_and_nothing_is_
 
 
 def _rejection_of(records: list[ConsumerRecord], node_id: str) -> Payload | None:
-    for envelope in map(envelope_of, records):
-        if envelope.message_type == "ModelNodeRegistrationRejected":
-            if envelope.payload.get("node_id") == node_id:
-                return envelope.payload
+    for envelope in envelopes(records):
+        rejected = envelope.message_type == "ModelNodeRegistrationRejected"
+        if rejected and envelope.payload.get("node_id") == node_id:
+            return envelope.payload
     return None
 
 

