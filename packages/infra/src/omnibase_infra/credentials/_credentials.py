@@ -23,10 +23,11 @@ async def resolve_credentials(
     if settings.credentials_source is EnumCredentialsSource.SETTINGS:
         return settings
     vault = await _open_vault(settings)
+    resolved = await _read_credentials(vault, settings)
     container.register_factory(VaultAdapter, lambda _: vault)
     container.resolve(VaultAdapter)  # built by the container, so closed with it
     container.register_instance(ProtocolSecretStore, vault)
-    return await _read_credentials(vault, settings)
+    return resolved
 
 
 @asynccontextmanager
