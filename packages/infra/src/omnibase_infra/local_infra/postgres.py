@@ -138,6 +138,11 @@ class PostgresServer(LocalServer):
         password = _literal(settings.password.get_secret_value())
         return (
             "\\set VERBOSITY terse\n"
+            # The statements below carry the password: never into the server log, whatever
+            # its logging settings (statements, slow statements, failed statements).
+            "SET log_statement = 'none';\n"
+            "SET log_min_duration_statement = -1;\n"
+            "SET log_min_error_statement = 'panic';\n"
             f"SELECT format('CREATE ROLE %I', {role}) "
             f"WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {role})\\gexec\n"
             f"SELECT format('ALTER ROLE %I WITH LOGIN CREATEDB PASSWORD %L', {role}, {password})"

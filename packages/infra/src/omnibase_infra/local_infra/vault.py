@@ -1,25 +1,44 @@
-"""HashiCorp Vault as a dev server (in memory, unsealed, known root token) built from Go."""
+"""HashiCorp Vault built from Go: one server on loopback, its data in files, unsealed at start."""
 
+import contextlib
+import json
 from pathlib import Path
 
 import httpx
 
 from omnibase_infra.local_infra import _go_build
 from omnibase_infra.local_infra._server import LocalServer, Progress
+from omnibase_infra.local_infra._vault_bootstrap import KV_MOUNT, VaultBootstrap, health_code
 from omnibase_infra.local_infra.errors import LocalInfraError
 
 _MODULE = "github.com/hashicorp/vault"
-# Dev mode mounts the KV version 2 engine here.
-_KV_MOUNT = "secret"
-# One listener only: a single dev node needs no cluster port.
-_CONFIG = 'disable_clustering = true\napi_addr = "{url}"\n'
+# One node: no cluster port. No mlock: it needs a capability a plain user lacks.
+_CONFIG = """\
+storage "file" {{
+  path = {storage}
+}}
+listener "tcp" {{
+  address = {address}
+  tls_disable = true
+}}
+disable_clustering = true
+disable_mlock = true
+api_addr = {url}
+ui = false
+"""
+# Health answers: 200 active, 501 not initialised, 503 sealed; after_ready handles all three.
+_ANSWERING = frozenset(
+    {httpx.codes.OK, httpx.codes.NOT_IMPLEMENTED, httpx.codes.SERVICE_UNAVAILABLE}
+)
 
 
 class VaultServer(LocalServer):
-    """A `vault server -dev` on loopback, seeded with the local stack's credentials.
+    """A `vault server` on loopback, file storage in `.onex/vault/data`, KV v2 at `secret/`.
 
-    The root token is `settings.vault.token`, handed over in the environment so `ps` does
-    not show it. Vault itself prints it in its start-up banner (in `.onex/logs/vault.log`).
+    The first start initialises it with one key share and keeps the unseal key (and the
+    initial root token, revoked right after use) in `.onex/vault/unseal-keys.json`, mode 0600;
+    every start unseals it with that key. Clients use `settings.vault.token`, a root-policy
+    token without expiry created under that id. Neither the key nor a token reaches a log.
     """
 
     name = "vault"
@@ -49,30 +68,39 @@ class VaultServer(LocalServer):
         )
 
     def prepare(self) -> None:
-        self._config_path.write_text(_CONFIG.format(url=self.settings.vault.url))
+        # The folder holds the unseal key: this user only.
+        self.data_dir.chmod(0o700)
+        vault = self.settings.vault
+        self._config_path.write_text(
+            _CONFIG.format(
+                storage=json.dumps(str(self.data_dir / "data")),
+                address=json.dumps(f"{vault.host}:{vault.port}"),
+                url=json.dumps(vault.url),
+            )
+        )
 
     def command(self) -> list[str]:
-        vault = self.settings.vault
-        return [
-            str(self.binary), "server", "-dev",
-            f"-dev-listen-address={vault.host}:{vault.port}",
-            # Dev mode otherwise writes the token to ~/.vault-token.
-            "-dev-no-store-token",
-            f"-config={self._config_path}",
-        ]  # fmt: skip
-
-    def environment(self) -> dict[str, str]:
-        return {"VAULT_DEV_ROOT_TOKEN_ID": self.settings.vault.token.get_secret_value()}
+        return [str(self.binary), "server", f"-config={self._config_path}"]
 
     def is_ready(self) -> bool:
-        try:
-            answer = httpx.get(f"{self.settings.vault.url}/v1/sys/health", timeout=1.0)
-        except httpx.HTTPError:
-            return False
-        # 200 means initialised, unsealed and active.
-        return answer.status_code == httpx.codes.OK
+        """True once Vault answers; a sealed Vault is unsealed with the stored key on the way."""
+        code = health_code(self.settings.vault.url)
+        if code == httpx.codes.SERVICE_UNAVAILABLE and self._key_path.exists():
+            # A probe never raises: after_ready repeats this and names what went wrong.
+            with contextlib.suppress(LocalInfraError), self._bootstrap() as vault:
+                vault.unseal()
+        return code in _ANSWERING
 
     def after_ready(self) -> None:
+        """Unseal (initialise the first time), create the settings token, store the credentials."""
+        token = self.settings.vault.token.get_secret_value()
+        with self._bootstrap() as vault:
+            vault.unseal()
+            vault.ensure_token(token)
+            vault.ensure_kv_mount(token)
+        self._seed(token)
+
+    def _seed(self, token: str) -> None:
         """Store the credentials the services read from Vault (unchanged ones are left alone)."""
         consul_token, vault = self.settings.consul.token, self.settings.vault
         # The paths the services read (omnibase_infra.credentials); the PostgreSQL role was
@@ -86,12 +114,19 @@ class VaultServer(LocalServer):
             },
         }
         with httpx.Client(
-            base_url=f"{self.settings.vault.url}/v1/{_KV_MOUNT}/data/",
-            headers={"X-Vault-Token": self.settings.vault.token.get_secret_value()},
+            base_url=f"{vault.url}/v1/{KV_MOUNT}/data/",
+            headers={"X-Vault-Token": token},
             timeout=5.0,
         ) as client:
             for path, data in secrets.items():
                 self._write_if_changed(client, path, data)
+
+    def _bootstrap(self) -> VaultBootstrap:
+        return VaultBootstrap(self.settings.vault.url, self._key_path, self.log_path)
+
+    @property
+    def _key_path(self) -> Path:
+        return self.data_dir / "unseal-keys.json"
 
     @property
     def _config_path(self) -> Path:
@@ -111,6 +146,6 @@ class VaultServer(LocalServer):
                 else type(error).__name__
             )
             raise LocalInfraError(
-                f"vault: could not store the local secret {_KV_MOUNT}/{path} ({detail}); "
+                f"vault: could not store the local secret {KV_MOUNT}/{path} ({detail}); "
                 f"read {self.log_path}"
             ) from error

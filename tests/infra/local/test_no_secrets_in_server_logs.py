@@ -1,0 +1,75 @@
+"""No server log of the local stack holds the Vault token or the PostgreSQL password."""
+
+from pathlib import Path
+
+import httpx
+import pytest
+from omnibase_infra.config import ModelOnexSettings
+from omnibase_infra.local_infra import PostgresServer, VaultServer
+
+
+def _secrets(settings: ModelOnexSettings) -> dict[str, str]:
+    return {
+        "ONEX_VAULT__TOKEN": settings.vault.token.get_secret_value(),
+        "ONEX_POSTGRES__PASSWORD": settings.postgres.password.get_secret_value(),
+    }
+
+
+def _leaks(log_dir: Path, secrets: dict[str, str]) -> list[str]:
+    """One `file:line: setting` entry per log line that holds a secret's value."""
+    found = []
+    for path in sorted(item for item in log_dir.rglob("*") if item.is_file()):
+        content = path.read_bytes()
+        for setting, value in secrets.items():
+            if value.encode() not in content:
+                continue
+            for number, line in enumerate(content.splitlines(), start=1):
+                if value.encode() in line:
+                    found.append(f"{path}:{number}: the value of {setting}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def reseeded(local_stack: ModelOnexSettings) -> ModelOnexSettings:
+    """The running stack after its seeding ran once more, so its log lines are in the logs."""
+    PostgresServer(local_stack).after_ready()
+    VaultServer(local_stack).after_ready()
+    return local_stack
+
+
+def test_secrets_to_look_for_are_set(reseeded: ModelOnexSettings) -> None:
+    assert all(len(value) >= 8 for value in _secrets(reseeded).values())
+
+
+def test_logs_of_the_running_servers_are_scanned(reseeded: ModelOnexSettings) -> None:
+    log_dir = reseeded.state_dir / "logs"
+
+    assert "Vault server started" in (log_dir / "vault.log").read_text()
+    for name in ("kafka", "postgres", "valkey", "consul"):
+        assert (log_dir / f"{name}.log").stat().st_size > 0
+
+
+def test_vault_answers_with_the_settings_token(reseeded: ModelOnexSettings) -> None:
+    answer = httpx.get(
+        f"{reseeded.vault.url}/v1/auth/token/lookup-self",
+        headers={"X-Vault-Token": reseeded.vault.token.get_secret_value()},
+        timeout=5.0,
+    )
+
+    assert answer.status_code == httpx.codes.OK
+
+
+def test_no_log_file_holds_the_vault_token_or_the_postgres_password(
+    reseeded: ModelOnexSettings,
+) -> None:
+    leaks = _leaks(reseeded.state_dir / "logs", _secrets(reseeded))
+
+    assert not leaks, "secrets found in server logs:\n" + "\n".join(leaks)
+
+
+def test_the_scan_names_file_and_line_of_a_leak(tmp_path: Path) -> None:
+    (tmp_path / "server.log").write_text("starting\nRoot Token: s3cret-value\nready\n")
+
+    leaks = _leaks(tmp_path, {"ONEX_VAULT__TOKEN": "s3cret-value"})
+
+    assert leaks == [f"{tmp_path / 'server.log'}:2: the value of ONEX_VAULT__TOKEN"]
