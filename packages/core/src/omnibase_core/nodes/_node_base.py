@@ -2,6 +2,7 @@
 
 import inspect
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -19,6 +20,14 @@ from omnibase_core.nodes.protocol_node_handler import ProtocolNodeHandler
 
 Envelope = ModelEventEnvelope[object]
 CONTRACT_FILE = "contract.yaml"
+# Whether a handler output holds each kind of output (as ModelHandlerOutput.output_types).
+_PRESENT: dict[EnumNodeOutputType, Callable[[ModelHandlerOutput], bool]] = {
+    EnumNodeOutputType.EVENT: lambda output: bool(output.events),
+    EnumNodeOutputType.COMMAND: lambda output: bool(output.commands),
+    EnumNodeOutputType.INTENT: lambda output: bool(output.intents),
+    EnumNodeOutputType.PROJECTION: lambda output: output.projection is not None,
+    EnumNodeOutputType.RESULT: lambda output: output.result is not None,
+}
 
 
 class NodeBase:
@@ -51,6 +60,11 @@ class NodeBase:
         self._envelope_types.update(dict.fromkeys(self._unvalidated, Envelope))
         self._consumed = tuple(binding.message_name for binding in self.contract.consumes)
         self._produced = {b.message_name: b.category for b in self.contract.produces}
+        self._produces_intents = EnumMessageCategory.INTENT in self._produced.values()
+        # Checked after every call, so only the kinds this archetype may not return.
+        self._forbidden = tuple(
+            present for kind, present in _PRESENT.items() if kind not in self.outputs
+        )
         self._handlers: dict[str, ProtocolNodeHandler] = {
             name: handler(self._handler_container())
             for name, handler in self._resolved.handlers.items()
@@ -146,22 +160,27 @@ class NodeBase:
             )
 
     def _check_output(self, output: ModelHandlerOutput, envelope: Envelope) -> None:
-        extra = output.output_types - self.outputs
-        if extra:
-            self._output_error(
-                envelope,
-                f"{self.kind} nodes return {_names(self.outputs)}, not {_names(extra)}",
-            )
-        produced = self._produced
-        for emitted in (*output.events, *output.commands):
-            if produced.get(emitted.message_type) is not emitted.category:
+        for present in self._forbidden:
+            if present(output):
+                extra = output.output_types - self.outputs
                 self._output_error(
                     envelope,
-                    f"{emitted.category.name} {emitted.message_type} is not in the contract's "
-                    f"produces (as an onex.{emitted.category.value}.* topic)",
+                    f"{self.kind} nodes return {_names(self.outputs)}, not {_names(extra)}",
                 )
-        if output.intents and EnumMessageCategory.INTENT not in produced.values():
+        if output.events or output.commands:
+            self._check_produced((*output.events, *output.commands), envelope)
+        if output.intents and not self._produces_intents:
             self._output_error(envelope, "intents need an onex.intent.* topic in produces")
+
+    def _check_produced(self, emitted: tuple[Envelope, ...], envelope: Envelope) -> None:
+        produced = self._produced
+        for message in emitted:
+            if produced.get(message.message_type) is not message.category:
+                self._output_error(
+                    envelope,
+                    f"{message.category.name} {message.message_type} is not in the contract's "
+                    f"produces (as an onex.{message.category.value}.* topic)",
+                )
 
     def _output_error(self, envelope: Envelope, reason: str) -> None:
         raise NodeOutputError(
