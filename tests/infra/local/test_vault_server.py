@@ -177,3 +177,23 @@ def test_readiness_probe_is_false_when_nothing_answers(tmp_path: Path) -> None:
     )
 
     assert VaultServer(settings).is_ready() is False
+
+
+def test_logs_left_by_the_former_dev_server_are_deleted_at_start(tmp_path: Path) -> None:
+    settings = ModelOnexSettings(
+        state_dir=tmp_path / ".onex", vault=ModelVaultSettings(port=_free_port())
+    )
+    logs = settings.state_dir / "logs"
+    logs.mkdir(parents=True)
+    banner = "==> Vault server started!\nUnseal Key: a2V5\nRoot Token: old-dev-token\n"
+    (logs / "vault.log").write_text(banner)
+    (logs / "vault.log.1").write_text(banner)
+
+    try:
+        start_stack(settings, _quiet, ["vault"])
+    finally:
+        stop_stack(settings, _quiet, ["vault"])
+
+    left = [path.name for path in logs.iterdir() if "old-dev-token" in path.read_text()]
+    assert left == []
+    assert "Vault server started" in (logs / "vault.log").read_text()

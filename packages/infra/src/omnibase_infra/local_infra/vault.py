@@ -70,6 +70,7 @@ class VaultServer(LocalServer):
     def prepare(self) -> None:
         # The folder holds the unseal key: this user only.
         self.data_dir.chmod(0o700)
+        self._drop_dev_server_logs()
         vault = self.settings.vault
         self._config_path.write_text(
             _CONFIG.format(
@@ -120,6 +121,13 @@ class VaultServer(LocalServer):
         ) as client:
             for path, data in secrets.items():
                 self._write_if_changed(client, path, data)
+
+    def _drop_dev_server_logs(self) -> None:
+        # The dev server this one replaced printed its root token in its start-up banner.
+        for log in (self.log_path, self.log_path.with_name(f"{self.log_path.name}.1")):
+            with contextlib.suppress(OSError):
+                if b"\nRoot Token: " in log.read_bytes():
+                    log.unlink()
 
     def _bootstrap(self) -> VaultBootstrap:
         return VaultBootstrap(self.settings.vault.url, self._key_path, self.log_path)
