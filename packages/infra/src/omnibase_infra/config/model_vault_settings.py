@@ -10,7 +10,7 @@ class ModelVaultSettings(BaseModel):
     port: int = 8200
     # The newest MPL-2.0 release whose published api/sdk modules build and run it (1.14.x do not).
     version: str = "1.13.2"
-    # The dev server's root token: for the local stack only, never for a deployment.
+    # The local server's root-policy token (created under this id at start): local stack only.
     token: SecretStr = SecretStr("onex-local-root")
     # AppRole login, used instead of the token when both are set (the adapter logs in again
     # when its token dies).
