@@ -19,6 +19,7 @@ from uuid import uuid4
 
 import psutil
 import pytest
+from omnibase_infra.adapters.consul import ConsulAdapter
 from omnibase_infra.adapters.postgres import PostgresPoolManager, PostgresQueryError
 from omnibase_infra.cli._dev_processes import PIPELINE, dev_processes, project_root, taken_ports
 from omnibase_infra.config import ModelOnexSettings
@@ -54,13 +55,27 @@ def test_a_listening_port_is_reported_taken() -> None:
 
 @pytest.fixture
 async def database(local_stack: ModelOnexSettings) -> AsyncIterator[str]:
+    """A registry database of the test's own; afterwards its nodes leave Consul, it is dropped."""
     name = f"onex_test_dev_{uuid4().hex[:10]}"
     async with PostgresPoolManager.from_settings(local_stack) as admin:
         await admin.execute(f"CREATE DATABASE {name}")
         try:
             yield name
         finally:
+            await _leave_consul(local_stack, name)
             await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+async def _leave_consul(settings: ModelOnexSettings, database: str) -> None:
+    """The pipeline stops before its own goodbyes reach Consul: deregister what the test made."""
+    async with PostgresPoolManager.from_settings(settings, database=database) as db:
+        try:
+            registrations = await PostgresRegistrationStore(db).list_all()
+        except PostgresQueryError:
+            return  # nothing was registered
+    async with ConsulAdapter.from_settings(settings) as consul:
+        for registration in registrations:
+            await consul.deregister_service(str(registration.node_id))
 
 
 def free_port_run(count: int) -> int:
