@@ -68,6 +68,10 @@ class KafkaEventBus(GuardedAdapter):
             graceful_timeout=self.config.graceful_timeout_seconds,
             logger=_FASTSTREAM_LOGGER,
             log_level=logging.DEBUG,
+            # Every subscriber is ours and takes the fetched records as they are: no
+            # dependency injection or argument models (it cost a worker-thread hop a batch).
+            apply_types=False,
+            serializer=None,
         )
         self._subscriptions: list[Subscription] = []
 

@@ -8,7 +8,6 @@ from aiokafka import TopicPartition  # type: ignore[import-untyped]
 from aiokafka.abc import ConsumerRebalanceListener  # type: ignore[import-untyped]
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.message import FAKE_CONSUMER, KafkaAckableMessage
 from faststream.kafka.schemas import Topic
 from faststream.kafka.subscriber.usecase import BatchSubscriber
@@ -71,7 +70,7 @@ class Subscription:
             title=f"{group_id}:{topic}",
         )
         self.processor = processor_factory(self)
-        self.subscriber(self._on_batch, parser=_parse_batch, decoder=_no_body)
+        self.subscriber(self._on_batch, parser=_parse_batch, decoder=_records)
 
     @property
     def joined(self) -> bool:
@@ -94,9 +93,8 @@ class Subscription:
     async def stop(self) -> None:
         await self.subscriber.stop()
 
-    async def _on_batch(self, message: KafkaMessage) -> None:
+    async def _on_batch(self, records: tuple[Record, ...]) -> None:
         consumer = self.subscriber.consumer
-        records: tuple[Record, ...] = message.raw_message
         if consumer is None or not records:
             return
         try:
@@ -113,5 +111,7 @@ async def _parse_batch(records: tuple[Record, ...], _default: object) -> StreamM
     return KafkaAckableMessage(body=b"", headers={}, raw_message=records, consumer=FAKE_CONSUMER)
 
 
-async def _no_body(_message: StreamMessage[object], _default: object) -> None:
-    return None
+async def _records(message: StreamMessage[object], _default: object) -> tuple[Record, ...]:
+    # The handler's argument: the fetched records themselves.
+    records: tuple[Record, ...] = message.raw_message  # type: ignore[assignment]
+    return records
