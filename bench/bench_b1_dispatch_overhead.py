@@ -2,7 +2,7 @@
 
 Pre-fills one topic with N envelopes, then consumes it with both loops in turn, ROUNDS
 times each (interleaved, each a fresh consumer group from offset 0), in one process set up
-as the runtime host sets itself up once started (`freeze_startup_heap()`):
+as the runtime host sets itself up once started (`tune_heap_for_batches()`):
   raw:  AIOKafkaConsumer.getmany + ModelEventEnvelope[payload].model_validate_json per
         record, then a commit per batch that overlaps the next batch (as ours does)
   ours: KafkaEventBus.subscribe_batch + NodePipeline (decode with the node's contract
@@ -34,7 +34,7 @@ from omnibase_core.models.events import ModelEventEnvelope
 from omnibase_infra.adapters.kafka import KafkaEventBus
 from omnibase_infra.config import ModelOnexSettings, load_settings
 from omnibase_infra.local_infra import start_stack
-from omnibase_infra.runtime.host import NodePipeline, freeze_startup_heap, load_node_class
+from omnibase_infra.runtime.host import NodePipeline, load_node_class, tune_heap_for_batches
 
 NODE_DIR = Path(__file__).parent / "b1_node"
 BATCH = 500
@@ -187,7 +187,7 @@ async def main(count: int, tags: int, rounds: int) -> None:
         f"faststream {version('faststream')}, pydantic {version('pydantic')}, "
         f"kafka {settings.kafka.version}"
     )
-    freeze_startup_heap()  # as the host does once started; the same for both loops
+    tune_heap_for_batches()  # as the host does once started; the same for both loops
     raw: list[Clock] = []
     ours: list[Clock] = []
     for _ in range(rounds):

@@ -13,9 +13,9 @@ from omnibase_infra.runtime.host._app import (
     NODE_INFO,
     NodeHost,
     create_app,
-    freeze_startup_heap,
     run_node,
 )
+from omnibase_infra.runtime.host._heap import tune_heap_for_batches
 from omnibase_infra.runtime.host._loader import load_node_class, resolve_node_dir
 from omnibase_infra.runtime.host._logging import configure_json_logging, correlation
 from omnibase_infra.runtime.host._pipeline import DirectUnitOfWork, NodePipeline
@@ -37,8 +37,8 @@ __all__ = [
     "configure_json_logging",
     "correlation",
     "create_app",
-    "freeze_startup_heap",
     "load_node_class",
     "resolve_node_dir",
     "run_node",
+    "tune_heap_for_batches",
 ]

@@ -1,6 +1,5 @@
 """The composition root of a node service: settings -> container -> bus -> FastStream app."""
 
-import gc
 import importlib
 import inspect
 import logging
@@ -25,6 +24,7 @@ from omnibase_infra.credentials import resolve_credentials
 from omnibase_infra.errors import ProtocolConfigurationError, RuntimeHostError
 from omnibase_infra.mixins import with_introspection
 from omnibase_infra.observability import METRICS_REGISTRY
+from omnibase_infra.runtime.host._heap import tune_heap_for_batches
 from omnibase_infra.runtime.host._http import Readiness, RoutedApp, http_routes
 from omnibase_infra.runtime.host._introspection import HostIntrospection
 from omnibase_infra.runtime.host._loader import NodeClass, load_node_class, resolve_node_dir
@@ -226,7 +226,7 @@ class NodeHost:
 
     async def _started(self) -> None:
         self._readiness.started = True
-        freeze_startup_heap()
+        tune_heap_for_batches()
         NODE_INFO.labels(
             node=self.contract.name,
             version=self.contract.node_version,
@@ -254,16 +254,6 @@ class NodeHost:
     async def _closed(self) -> None:
         await self.container.aclose()
         logger.info("Node %s stopped", self.contract.name, extra=self.identity)
-
-
-def freeze_startup_heap() -> None:
-    """Exempt everything built at start-up from cyclic garbage collection.
-
-    Modules, classes, schemas and clients live as long as the process; without this every
-    collection rescans them (about a third of the per-message CPU in benchmark B1).
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def create_app(
