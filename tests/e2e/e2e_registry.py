@@ -180,11 +180,16 @@ def pool(settings: ModelOnexSettings, database: str) -> asyncpg.Pool:
 
 @asynccontextmanager
 async def running_registry(
-    settings: ModelOnexSettings, *, timings: Timings | None = None
+    settings: ModelOnexSettings,
+    *,
+    timings: Timings | None = None,
+    count_consul_writes: bool = True,
 ) -> AsyncIterator[Registry]:
-    """Start the four services on fresh topics and a fresh database, behind a Consul proxy.
+    """Start the four services on fresh topics and a fresh database.
 
-    `settings.consul` says which Consul agent to use (the shared one, or a private one).
+    `settings.consul` says which Consul agent to use (the shared one, or a private one). The
+    services reach it through a proxy counting their writes, unless `count_consul_writes` is
+    False (then they talk to the agent itself, and the proxy counts nothing).
     """
     timings = timings or Timings()
     async with AsyncExitStack() as stack:
@@ -197,7 +202,11 @@ async def running_registry(
         stack.push_async_callback(_forget, consul, proxy)
         env = f"e{uuid4().hex[:10]}"
         environment = service_environment(
-            settings, env=env, database=name, consul_port=proxy.port, timings=timings
+            settings,
+            env=env,
+            database=name,
+            consul_port=proxy.port if count_consul_writes else settings.consul.port,
+            timings=timings,
         )
         services = RegistrationServices(environment)
         stack.push_async_callback(services.stop)

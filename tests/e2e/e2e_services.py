@@ -1,4 +1,6 @@
-"""The four registration services run as real processes with `onex run <name> --port 0`."""
+"""The four registration services run as real processes with `onex run <name> --port 0`.
+
+They read their credentials from Vault, as deployed services do."""
 
 import asyncio
 import contextlib
@@ -31,7 +33,7 @@ Line = dict[str, object]
 class Timings:
     """The registry's short clocks for tests (seconds)."""
 
-    ack_timeout: float = 4.0
+    ack_timeout: float = 5.0
     liveness_timeout: float = 3.0
     tick_interval: float = 0.25
     reclaim_after: float = 5.0
@@ -61,20 +63,18 @@ def service_environment(
         "ONEX_VALKEY__PORT": str(settings.valkey.port),
         "ONEX_CONSUL__HOST": settings.consul.host,
         "ONEX_CONSUL__PORT": str(consul_port),
+        "ONEX_VAULT__HOST": settings.vault.host,
+        "ONEX_VAULT__PORT": str(settings.vault.port),
         "ONEX_REGISTRATION__ACK_TIMEOUT_SECONDS": str(timings.ack_timeout),
         "ONEX_REGISTRATION__LIVENESS_TIMEOUT_SECONDS": str(timings.liveness_timeout),
         "ONEX_REGISTRATION__RECLAIM_AFTER_SECONDS": str(timings.reclaim_after),
         "ONEX_SCHEDULER__TICK_INTERVAL_SECONDS": str(timings.tick_interval),
         "ONEX_SCHEDULER__LEASE_TTL_SECONDS": str(max(1.0, 4 * timings.tick_interval)),
         "ONEX_RUNTIME__GRACEFUL_TIMEOUT_SECONDS": "10",
+        # The services register themselves too: their beats must outpace the short liveness.
+        "ONEX_RUNTIME__HEARTBEAT_INTERVAL_SECONDS": str(timings.liveness_timeout / 6),
         "PYTHONUNBUFFERED": "1",
     }
-
-
-def command(name: str) -> list[str]:
-    if name == "runtime-scheduler" and os.environ.get("E2E_DEV_SCHEDULER"):
-        return [sys.executable, "-m", "runtime_scheduler"]
-    return [str(ONEX), "run", name, "--port", "0"]
 
 
 class ServiceProcess:
@@ -83,7 +83,8 @@ class ServiceProcess:
     def __init__(self, name: str, environment: Mapping[str, str]) -> None:
         self.name = name
         self.process = subprocess.Popen(
-            command(name),
+            # --no-infra: the test session has started the servers (`local_stack`).
+            [str(ONEX), "run", name, "--port", "0", "--no-infra"],
             env=dict(environment),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -125,8 +126,6 @@ class ServiceProcess:
 
     async def wait_ready(self, timeout: float = 60.0) -> None:
         """Return once `/ready` answers 200 (consumers assigned, dependencies reachable)."""
-        if self.name == "runtime-scheduler" and os.environ.get("E2E_DEV_SCHEDULER"):
-            return
         port = await self.port(timeout)
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient(timeout=2.0) as client:

@@ -114,9 +114,8 @@ async def test_decisions_delivered_twice_change_no_row_and_write_nothing_to_cons
 ) -> None:
     node_id = uuid4()
     await _register(registry, node_id)
-    decisions = await _records_of(
-        registry, registry.topic(TOPIC_NODE_REGISTRATION_DECISION), node_id, 2
-    )
+    topic = registry.topic(TOPIC_NODE_REGISTRATION_DECISION)
+    decisions = (await _records_of(registry, topic, node_id, 2))[:2]
     before = await registry.projection.row(node_id)
 
     await _produce_again(registry, decisions)
