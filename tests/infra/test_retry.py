@@ -157,3 +157,13 @@ async def test_retry_logs_carry_no_secret(caplog: pytest.LogCaptureFixture) -> N
     assert len(caplog.records) == 2
     assert "Canary3Pw" not in caplog.text
     assert all("Canary3Pw" not in repr(vars(r)) for r in caplog.records)
+
+
+async def test_a_lambda_returning_a_coroutine_is_retried_like_a_coroutine_function() -> None:
+    flaky = Flaky(InfraConnectionError("refused"))
+    sleeps = Sleeps()
+
+    result = await retry_async(lambda: flaky(), policy=FAST, sleep=sleeps)
+
+    assert result == "ok"
+    assert flaky.calls == 2

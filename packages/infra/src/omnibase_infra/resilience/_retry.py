@@ -82,7 +82,13 @@ async def retry_async(
         sleep=sleep,
         reraise=True,
     )
-    return await retrying(call)
+
+    async def attempt() -> T:
+        # A named coroutine function: tenacity would treat a lambda returning an awaitable
+        # as a plain function and hand back the awaitable untried.
+        return await call()
+
+    return await retrying(attempt)
 
 
 def _wait_for(policy: ModelRetryPolicy) -> wait_exponential:
