@@ -1,4 +1,4 @@
-"""The four registration services run as real processes with `onex run <name> --port 0`.
+"""The four registration services run as real processes with `onex run <name> --port N`.
 
 They read their credentials from Vault, as deployed services do."""
 
@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -78,13 +79,14 @@ def service_environment(
 
 
 class ServiceProcess:
-    """`onex run <name> --port 0` in its own process; its JSON log lines are kept."""
+    """`onex run <name>` in its own process on a free HTTP port; its JSON log lines are kept."""
 
     def __init__(self, name: str, environment: Mapping[str, str]) -> None:
         self.name = name
+        self.http_port = _free_port()
         self.process = subprocess.Popen(
             # --no-infra: the test session has started the servers (`local_stack`).
-            [str(ONEX), "run", name, "--port", "0", "--no-infra"],
+            [str(ONEX), "run", name, "--port", str(self.http_port), "--no-infra"],
             env=dict(environment),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -94,7 +96,6 @@ class ServiceProcess:
         self.raw: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self._port: int | None = None
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -112,21 +113,9 @@ class ServiceProcess:
     def tail(self, count: int = 30) -> str:
         return f"--- last lines of {self.name} ---\n" + "".join(self.raw[-count:])
 
-    async def port(self, timeout: float = 60.0) -> int:
-        """The HTTP port the service logged at start."""
-        deadline = time.monotonic() + timeout
-        while self._port is None:
-            for line in list(self.lines):
-                if "http_port" in line:
-                    self._port = int(str(line["http_port"]))
-            assert self.running, f"{self.name} exited at start\n{self.tail()}"
-            assert time.monotonic() < deadline, f"{self.name} logged no port\n{self.tail()}"
-            await asyncio.sleep(0.02)
-        return self._port
-
-    async def wait_ready(self, timeout: float = 60.0) -> None:
+    async def wait_ready(self, timeout: float = 90.0) -> None:
         """Return once `/ready` answers 200 (consumers assigned, dependencies reachable)."""
-        port = await self.port(timeout)
+        port = self.http_port
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient(timeout=2.0) as client:
             while True:
@@ -139,9 +128,8 @@ class ServiceProcess:
 
     async def metrics(self) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
         """The service's `/metrics` samples by (name, labels)."""
-        port = await self.port()
         async with httpx.AsyncClient(timeout=5.0) as client:
-            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+            text = (await client.get(f"http://127.0.0.1:{self.http_port}/metrics")).text
         return {
             (sample.name, frozenset(sample.labels.items())): sample.value
             for family in text_string_to_metric_families(text)
@@ -212,6 +200,14 @@ class RegistrationServices:
             for line in process.lines:
                 if line.get("level") == "ERROR":
                     yield name, line
+
+
+def _free_port() -> int:
+    """A TCP port free right now (the service binds it a moment later)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _stop(process: ServiceProcess) -> None:

@@ -1,0 +1,77 @@
+"""The registration reducer is killed (SIGKILL) in the middle of a stream of registrations and
+started again: no registration is lost, none is applied twice, and every node reaches Consul
+exactly once (PRODUCT.md §10)."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from uuid import UUID, uuid4
+
+import pytest
+from e2e_observe import eventually
+from e2e_registry import Registry, announcement, running_registry
+from e2e_services import Timings
+from omnibase_core.messaging import TOPIC_NODE_INTROSPECTION
+from omnibase_infra.config import ModelOnexSettings
+
+NODES = 400
+NAME = "crash-node"
+
+
+@pytest.fixture(scope="module")
+async def crash_registry(local_stack: ModelOnexSettings) -> AsyncIterator[Registry]:
+    """A registry of its own (its reducer gets killed), with clocks that never run out here."""
+    async with running_registry(
+        local_stack, timings=Timings(ack_timeout=600.0, liveness_timeout=600.0)
+    ) as registry:
+        yield registry
+
+
+async def _rows(registry: Registry) -> int:
+    count = await registry.projection.pool.fetchval(
+        "SELECT count(*) FROM node_registrations WHERE name = $1", NAME
+    )
+    return int(count)
+
+
+async def test_a_reducer_killed_mid_stream_loses_and_duplicates_nothing(
+    crash_registry: Registry,
+) -> None:
+    registry = crash_registry
+    nodes = [uuid4() for _ in range(NODES)]
+
+    async def stream() -> None:
+        for node_id in nodes:
+            await registry.publish(TOPIC_NODE_INTROSPECTION, announcement(node_id, NAME))
+
+    producing = asyncio.create_task(stream())
+    stored = await eventually(
+        lambda: _at_least(registry, NODES // 4), timeout=120, what="a quarter stored"
+    )
+    await asyncio.to_thread(registry.services["registration-reducer"].kill)
+    await producing
+    await registry.services.restart("registration-reducer")
+
+    await eventually(lambda: _at_least(registry, NODES), timeout=120, what="every row stored")
+    with contextlib.suppress(AssertionError):
+        await eventually(lambda: _all_in_consul(registry, nodes), timeout=60)
+    missing = [node_id for node_id in nodes if registry.proxy.writes_for(node_id) == 0]
+    versions = await registry.projection.pool.fetch(
+        "SELECT version, count(*) AS n FROM node_registrations WHERE name = $1 GROUP BY 1", NAME
+    )
+    assert stored < NODES, "the reducer was killed after the stream, not in the middle"
+    assert not missing, f"{len(missing)} of {NODES} rows stored but never registered in Consul"
+    assert {row["version"]: row["n"] for row in versions} == {1: NODES}  # each applied once
+    assert {node_id: registry.proxy.writes_for(node_id) for node_id in nodes} == {
+        node_id: 1 for node_id in nodes
+    }
+    registry.services.check_alive()
+
+
+async def _at_least(registry: Registry, count: int) -> int | None:
+    rows = await _rows(registry)
+    return rows if rows >= count else None
+
+
+async def _all_in_consul(registry: Registry, nodes: list[UUID]) -> bool:
+    return all(registry.proxy.writes_for(node_id) >= 1 for node_id in nodes)
