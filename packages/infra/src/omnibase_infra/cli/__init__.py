@@ -2,7 +2,15 @@
 
 import typer
 
-from omnibase_infra.cli import cli_codegen, cli_contract, cli_dev, cli_infra, cli_nodes, cli_run
+from omnibase_infra.cli import (
+    cli_codegen,
+    cli_contract,
+    cli_dev,
+    cli_docs,
+    cli_infra,
+    cli_nodes,
+    cli_run,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -16,6 +24,7 @@ app.command(name="codegen")(cli_codegen.codegen)
 app.command(name="run")(cli_run.run)
 app.command(name="nodes")(cli_nodes.nodes)
 app.command(name="dev")(cli_dev.dev)
+app.command(name="docs")(cli_docs.docs)
 
 
 def main() -> None:
