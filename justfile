@@ -38,6 +38,10 @@ dev: sync
 nodes *ARGS: sync
     uv run onex nodes {{ARGS}}
 
+# Write the AsyncAPI docs of every service and example node into docs/asyncapi/ (--check: only verify)
+docs *ARGS: sync
+    uv run onex docs {{ARGS}}
+
 # Lint and type-check
 lint: sync
     uv run ruff check .
