@@ -1,11 +1,13 @@
 """No server log of the local stack holds the Vault token or the PostgreSQL password."""
 
+import shutil
+import socket
 from pathlib import Path
 
 import httpx
 import pytest
-from omnibase_infra.config import ModelOnexSettings
-from omnibase_infra.local_infra import PostgresServer, VaultServer
+from omnibase_infra.config import ModelOnexSettings, ModelPostgresSettings
+from omnibase_infra.local_infra import PostgresServer, VaultServer, start_stack, stop_stack
 
 
 def _secrets(settings: ModelOnexSettings) -> dict[str, str]:
@@ -73,3 +75,34 @@ def test_the_scan_names_file_and_line_of_a_leak(tmp_path: Path) -> None:
     leaks = _leaks(tmp_path, {"ONEX_VAULT__TOKEN": "s3cret-value"})
 
     assert leaks == [f"{tmp_path / 'server.log'}:2: the value of ONEX_VAULT__TOKEN"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_postgres_seed_stays_out_of_a_log_that_records_every_statement(tmp_path: Path) -> None:
+    settings = ModelOnexSettings(
+        state_dir=tmp_path / ".onex", postgres=ModelPostgresSettings(port=_free_port())
+    )
+    server = PostgresServer(settings)
+    try:
+        server.prepare()
+        with (server.data_dir / "postgresql.auto.conf").open("a") as conf:
+            conf.write("log_statement = 'all'\n")
+
+        start_stack(settings, lambda _line: None, ["postgres"])
+        stop_stack(settings, lambda _line: None, ["postgres"])
+
+        log = server.log_path.read_text()
+        assert "LOG:  statement: " in log
+        leaked = settings.postgres.password.get_secret_value() in log
+        assert not leaked, f"the PostgreSQL password is in {server.log_path}"
+    finally:
+        stop_stack(settings, lambda _line: None, ["postgres"])
+        # Where the postgres user cannot reach the temporary folder, the data lives outside it.
+        if not server.data_dir.is_relative_to(settings.state_dir):
+            shutil.rmtree(server.data_dir, ignore_errors=True)
