@@ -1,4 +1,4 @@
-"""The local Vault dev server: KV v2 round trip, the known root token, the seeded secrets."""
+"""The local Vault server: KV v2 round trip, the settings token as root, the seeded secrets."""
 
 import uuid
 from collections.abc import Iterator
