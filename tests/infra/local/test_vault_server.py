@@ -197,3 +197,14 @@ def test_logs_left_by_the_former_dev_server_are_deleted_at_start(tmp_path: Path)
     left = [path.name for path in logs.iterdir() if "old-dev-token" in path.read_text()]
     assert left == []
     assert "Vault server started" in (logs / "vault.log").read_text()
+
+
+def test_readiness_probe_of_a_sealed_vault_with_a_broken_key_file_does_not_raise(
+    private: ModelOnexSettings,
+) -> None:
+    with _api(private) as vault:
+        vault.put("sys/seal").raise_for_status()
+    _key_path(private).write_text("{not json")
+
+    assert VaultServer(private).is_ready() is True
+    assert _sealed(private) is True

@@ -30,6 +30,16 @@ ui = false
 _ANSWERING = frozenset(
     {httpx.codes.OK, httpx.codes.NOT_IMPLEMENTED, httpx.codes.SERVICE_UNAVAILABLE}
 )
+# Whatever unsealing from a readiness probe may raise (a probe answers False or True, never raises).
+_PROBE_ERRORS = (
+    LocalInfraError,
+    httpx.HTTPError,
+    OSError,
+    ValueError,
+    LookupError,
+    TypeError,
+    AttributeError,
+)
 
 
 class VaultServer(LocalServer):
@@ -88,7 +98,7 @@ class VaultServer(LocalServer):
         code = health_code(self.settings.vault.url)
         if code == httpx.codes.SERVICE_UNAVAILABLE and self._key_path.exists():
             # A probe never raises: after_ready repeats this and names what went wrong.
-            with contextlib.suppress(LocalInfraError), self._bootstrap() as vault:
+            with contextlib.suppress(*_PROBE_ERRORS), self._bootstrap() as vault:
                 vault.unseal()
         return code in _ANSWERING
 
