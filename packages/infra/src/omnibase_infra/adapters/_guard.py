@@ -3,7 +3,7 @@
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable
 from typing import ClassVar, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from omnibase_core.contracts import ModelCircuitBreakerPolicy, ModelRetryPolicy
 
@@ -71,20 +71,22 @@ class GuardedAdapter(MixinAsyncCircuitBreaker):
         correlation_id: UUID | None = None,
     ) -> T:
         """Await `call()` if the breaker lets it through, counting the outcome."""
-        context = self._error_context(operation, correlation_id)
+        # The error context (scrubbed of secrets, ~0.1-0.2 ms) is built only on failure:
+        # every adapter call passes here, and most succeed.
+        correlation_id = correlation_id or uuid4()
         async with self._circuit_breaker_lock:
-            await self._check_circuit_breaker(operation, context.correlation_id)
+            await self._check_circuit_breaker(operation, correlation_id)
         try:
             result = await call()
         except RuntimeHostError:
             raise  # an inner guarded call already counted it
         except Exception as error:
-            translated = self._translate(error, context)
+            translated = self._translate(error, self._error_context(operation, correlation_id))
             if translated is None:
                 raise
-            await self._count_outcome(translated, operation, context.correlation_id)
+            await self._count_outcome(translated, operation, correlation_id)
             raise translated from error
-        await self._count_outcome(None, operation, context.correlation_id)
+        await self._count_outcome(None, operation, correlation_id)
         return result
 
     async def _retried(
