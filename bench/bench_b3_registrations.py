@@ -102,7 +102,14 @@ async def pipeline(
         )
         db = await connect(ours, name)
         stack.push_async_callback(db.close)
+        stack.push_async_callback(forget_registered, ours, db)
         yield Pipeline(ours, services, db, kafka)
+
+
+async def forget_registered(settings: ModelOnexSettings, db: asyncpg.Connection) -> None:
+    """Take every node this registry knows (the services themselves too) out of Consul."""
+    ids = [row["node_id"] for row in await db.fetch("SELECT node_id FROM node_registrations")]
+    await forget_consul(settings, ids)
 
 
 def announcement_records(ids: Sequence[UUID], name: str) -> list[Record]:

@@ -167,6 +167,38 @@ async def ours(run: Pipeline, count: int, per_second: float) -> dict[str, list[f
     }
 
 
+HandlerTimes = dict[tuple[str, str], tuple[float, float]]
+
+
+async def handler_times(run: Pipeline) -> HandlerTimes:
+    """(service, topic) -> (seconds in handlers, handler calls) from each service's /metrics."""
+    found: HandlerTimes = {}
+    for name, process in run.services.processes.items():
+        samples = await process.metrics()
+        for (metric, labels), value in samples.items():
+            topic = dict(labels).get("topic", "")
+            if metric == "onex_handler_latency_seconds_sum":
+                found[name, topic] = (value, found.get((name, topic), (0.0, 0.0))[1])
+            elif metric == "onex_handler_latency_seconds_count":
+                found[name, topic] = (found.get((name, topic), (0.0, 0.0))[0], value)
+    return found
+
+
+def report_handlers(before: HandlerTimes, after: HandlerTimes, env: str) -> None:
+    """Time spent inside each service's handler (one call per fetched batch) during our run."""
+    for (name, topic), (seconds, calls) in sorted(after.items()):
+        spent, batches = (
+            seconds - before.get((name, topic), (0.0, 0.0))[0],
+            calls - before.get((name, topic), (0.0, 0.0))[1],
+        )
+        if batches:
+            short = topic.removeprefix(f"{env}.onex.")
+            print(
+                f"  {name:<26} {short:<34} {batches:5.0f} batches, "
+                f"{spent / batches * 1e3:6.1f} ms per batch, {spent:6.2f} s in all"
+            )
+
+
 async def main(n: int, rate: float | None, calibrate: int, fetch_max_wait_ms: int | None) -> None:
     settings = load_settings()
     async with pipeline(settings, fetch_max_wait_ms=fetch_max_wait_ms) as run:
@@ -190,7 +222,9 @@ async def main(n: int, rate: float | None, calibrate: int, fetch_max_wait_ms: in
 
             consul = await raw_paced(n, pace, register)
         await forget_consul(run.settings, raw_ids)
+        before = await handler_times(run)
         stages = await ours(run, n, pace)
+        after = await handler_times(run)
         print(f"after: {load()}")
     sum50 = sum(percentile(part, 0.5) for part in (kafka, pg, consul))
     sum99 = sum(percentile(part, 0.99) for part in (kafka, pg, consul))
@@ -200,6 +234,8 @@ async def main(n: int, rate: float | None, calibrate: int, fetch_max_wait_ms: in
     print(f"sum of the raw parts:            p50 {sum50 * 1e3:7.1f} ms, p99 {sum99 * 1e3:7.1f} ms")
     for stage, latencies in stages.items():
         print(f"{stage:<45} {describe(latencies)}")
+    print("handlers during our run (from the services' /metrics):")
+    report_handlers(before, after, run.settings.env)
     total = stages["publish -> visible in PostgreSQL and Consul"]
     p50, p99 = percentile(total, 0.5), percentile(total, 0.99)
     print(

@@ -14,7 +14,7 @@ from e2e_services import Timings
 from omnibase_core.messaging import TOPIC_NODE_INTROSPECTION
 from omnibase_infra.config import ModelOnexSettings
 
-NODES = 400
+NODES = 240
 NAME = "crash-node"
 
 
