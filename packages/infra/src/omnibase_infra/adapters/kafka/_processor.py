@@ -83,13 +83,9 @@ class _Run:
 
     def commit_offsets(self) -> dict[TopicPartition, int]:
         """The next offset to read per partition that made progress in this batch."""
-        first: dict[tuple[str, int], int] = {}
-        after: dict[tuple[str, int], int] = {}
-        for record in self.records:  # offsets ascend within a partition
-            key = (record.topic, record.partition)
-            if key not in first:
-                first[key] = record.offset
-            after[key] = record.offset + 1
+        # Offsets ascend within a partition: its last record ends it, its first starts it.
+        after = {(r.topic, r.partition): r.offset + 1 for r in self.records}
+        first = {(r.topic, r.partition): r.offset for r in reversed(self.records)}
         offsets = {}
         for key, end in after.items():
             tp = TopicPartition(*key)
@@ -136,17 +132,20 @@ class BatchProcessor:
         """Handle `records` (one fetch, in order) and commit what is done."""
         run = _Run(records)
         self._metrics.consumed.inc(len(records))
-        items = await self._decode_all(run)
+        decoded, envelopes = await self._decode_all(run)
         if run.held:
-            items = [item for item in items if not run.is_held(item.record)]
-        if self._batched and len(items) > 1:
-            await self._handle_together(items, run)
+            kept = [i for i, record in enumerate(decoded) if not run.is_held(record)]
+            decoded, envelopes = [decoded[i] for i in kept], [envelopes[i] for i in kept]
+        if self._batched and len(envelopes) > 1:
+            await self._handle_together(decoded, envelopes, run)
         else:
-            await self._handle_each(items, run)
+            await self._handle_each(_items(decoded, envelopes), run)
         await self._finish(run, consumer)
 
-    async def _decode_all(self, run: _Run) -> list[_Item]:
-        items: list[_Item] = []
+    async def _decode_all(self, run: _Run) -> tuple[list[Record], list[Envelope]]:
+        """The records that decoded and their envelopes; the others are dead-lettered."""
+        decoded: list[Record] = []
+        envelopes: list[Envelope] = []
         decode, limit = self._decode, self._config.max_message_bytes
         for record in run.records:
             if run.held and run.is_held(record):
@@ -159,19 +158,22 @@ class BatchProcessor:
             except Exception as error:
                 await self._reject(record, error, 1, run)
                 continue
-            items.append(_Item(record, envelope))
-        return items
+            decoded.append(record)
+            envelopes.append(envelope)
+        return decoded, envelopes
 
-    async def _handle_together(self, items: list[_Item], run: _Run) -> None:
+    async def _handle_together(
+        self, records: list[Record], envelopes: list[Envelope], run: _Run
+    ) -> None:
         try:
-            await self._call([item.envelope for item in items])
+            await self._call(envelopes)
         except Exception as error:
             if not is_outage(error):
-                await self._handle_each(items, run)
+                await self._handle_each(_items(records, envelopes), run)
                 return
-            for item in items:
-                run.hold(item.record, self._hold_delay(item.record, error))
-            self._log_hold(items[0].record, error, "handler")
+            for record in records:
+                run.hold(record, self._hold_delay(record, error))
+            self._log_hold(records[0], error, "handler")
 
     async def _handle_each(self, items: list[_Item], run: _Run) -> None:
         for item in items:
@@ -341,6 +343,10 @@ class BatchProcessor:
             describe(error),
             extra=_record_fields(record, error_class=type(error).__name__),
         )
+
+
+def _items(records: list[Record], envelopes: list[Envelope]) -> list[_Item]:
+    return [_Item(record, envelope) for record, envelope in zip(records, envelopes, strict=True)]
 
 
 def _too_large(value: bytes | None, limit: int) -> MessageRejectedError:
