@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import TypeVar
 
 from omnibase_core.contracts import ModelContract
@@ -13,6 +14,7 @@ from omnibase_core.models.events import ModelEventEnvelope, ModelIntent
 R = TypeVar("R")
 Envelope = ModelEventEnvelope[object]
 
+_NO_INPUTS: Mapping[str, object] = MappingProxyType({})
 _EMITS = {
     EnumMessageCategory.EVENT: {EnumNodeKind.ORCHESTRATOR, EnumNodeKind.EFFECT},
     EnumMessageCategory.COMMAND: {EnumNodeKind.ORCHESTRATOR},
@@ -27,19 +29,10 @@ class HandlerContext:
     `run()` performs an effect operation with the contract's timeout and retry settings.
     """
 
-    __slots__ = (
-        "_contract",
-        "_now",
-        "envelope",
-        "inputs",
-        "node_kind",
-        "node_name",
-        "projection",
-    )
+    __slots__ = ("_contract", "_now", "envelope", "inputs", "projection")
 
-    def __init__(
+    def __init__(  # positional too: one is built per message, and keywords cost more
         self,
-        *,
         contract: ModelContract,
         envelope: Envelope,
         now: datetime | None,
@@ -48,11 +41,20 @@ class HandlerContext:
     ) -> None:
         self._contract = contract
         self._now = now
-        self.node_name = contract.name
-        self.node_kind = contract.node_type
         self.envelope = envelope
         self.projection = projection  # REDUCER: the current projection of envelope.entity_id
-        self.inputs = inputs or {}  # workflow steps: the outputs of their dependencies by name
+        # Workflow steps: the outputs of their dependencies by name.
+        self.inputs = _NO_INPUTS if inputs is None else inputs
+
+    @property
+    def node_name(self) -> str:
+        """The name of the node handling the message (its contract's `name`)."""
+        return self._contract.name
+
+    @property
+    def node_kind(self) -> EnumNodeKind:
+        """The archetype of the node handling the message."""
+        return self._contract.node_type
 
     @property
     def now(self) -> datetime:

@@ -2,7 +2,6 @@
 
 import inspect
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -20,14 +19,8 @@ from omnibase_core.nodes.protocol_node_handler import ProtocolNodeHandler
 
 Envelope = ModelEventEnvelope[object]
 CONTRACT_FILE = "contract.yaml"
-# Whether a handler output holds each kind of output (as ModelHandlerOutput.output_types).
-_PRESENT: dict[EnumNodeOutputType, Callable[[ModelHandlerOutput], bool]] = {
-    EnumNodeOutputType.EVENT: lambda output: bool(output.events),
-    EnumNodeOutputType.COMMAND: lambda output: bool(output.commands),
-    EnumNodeOutputType.INTENT: lambda output: bool(output.intents),
-    EnumNodeOutputType.PROJECTION: lambda output: output.projection is not None,
-    EnumNodeOutputType.RESULT: lambda output: output.result is not None,
-}
+# The kinds of output in the order of ModelHandlerOutput's fields (see _check_output).
+_KINDS = tuple(EnumNodeOutputType)
 
 
 class NodeBase:
@@ -59,12 +52,17 @@ class NodeBase:
         }
         self._envelope_types.update(dict.fromkeys(self._unvalidated, Envelope))
         self._consumed = tuple(binding.message_name for binding in self.contract.consumes)
+        self._decoders = {name: self._envelope_types[name] for name in self._consumed}
+        # What parse_envelope leaves in a payload; handle() need not decode those again.
+        self._payload_models = {
+            name: self._resolved.messages[name]
+            for name in self._consumed
+            if name not in self._unvalidated
+        }
         self._produced = {b.message_name: b.category for b in self.contract.produces}
         self._produces_intents = EnumMessageCategory.INTENT in self._produced.values()
         # Checked after every call, so only the kinds this archetype may not return.
-        self._forbidden = tuple(
-            present for kind, present in _PRESENT.items() if kind not in self.outputs
-        )
+        self._forbidden = tuple(i for i, kind in enumerate(_KINDS) if kind not in self.outputs)
         self._handlers: dict[str, ProtocolNodeHandler] = {
             name: handler(self._handler_container())
             for name, handler in self._resolved.handlers.items()
@@ -87,8 +85,8 @@ class NodeBase:
         """
         if message_type is None:
             message_type = ModelEventEnvelope[object].model_validate_json(data).message_type
-        envelope_type = self._envelope_types.get(message_type)
-        if envelope_type is None or message_type not in self._consumed:
+        envelope_type = self._decoders.get(message_type)
+        if envelope_type is None:
             raise self._no_route(message_type, None)
         envelope: Envelope = envelope_type.model_validate_json(data)
         if envelope.message_type != message_type:
@@ -118,12 +116,7 @@ class NodeBase:
         handler = self._handlers.get(envelope.message_type)
         if handler is None:
             raise self._no_route(envelope.message_type, envelope)
-        context = HandlerContext(
-            contract=self.contract,
-            envelope=envelope,
-            now=self._clock(now),
-            projection=projection,
-        )
+        context = HandlerContext(self.contract, envelope, self._clock(now), projection)
         output: object = await handler.handle(envelope, context)
         if not isinstance(output, ModelHandlerOutput):
             raise NodeOutputError(
@@ -141,7 +134,10 @@ class NodeBase:
         return self.container.scoped(requested_by=self.name, allowed=self._resolved.dependencies)
 
     def _decoded(self, envelope: Envelope) -> Envelope:
-        if isinstance(envelope.payload, BaseModel) or envelope.message_type in self._unvalidated:
+        payload, message_type = envelope.payload, envelope.message_type
+        if type(payload) is self._payload_models.get(message_type):
+            return envelope  # as parse_envelope left it
+        if isinstance(payload, BaseModel) or message_type in self._unvalidated:
             return envelope
         envelope_type = self._envelope_types.get(envelope.message_type)
         if envelope_type is None:
@@ -160,16 +156,19 @@ class NodeBase:
             )
 
     def _check_output(self, output: ModelHandlerOutput, envelope: Envelope) -> None:
-        for present in self._forbidden:
-            if present(output):
+        events, commands, intents = output.events, output.commands, output.intents
+        projection, result = output.projection, output.result
+        present = (events, commands, intents, projection is not None, result is not None)
+        for index in self._forbidden:
+            if present[index]:
                 extra = output.output_types - self.outputs
                 self._output_error(
                     envelope,
                     f"{self.kind} nodes return {_names(self.outputs)}, not {_names(extra)}",
                 )
-        if output.events or output.commands:
-            self._check_produced((*output.events, *output.commands), envelope)
-        if output.intents and not self._produces_intents:
+        if events or commands:
+            self._check_produced((*events, *commands), envelope)
+        if intents and not self._produces_intents:
             self._output_error(envelope, "intents need an onex.intent.* topic in produces")
 
     def _check_produced(self, emitted: tuple[Envelope, ...], envelope: Envelope) -> None:
