@@ -1,6 +1,6 @@
 """Table-driven finite state machines declared in contracts (the `fsm:` section)."""
 
-from omnibase_core.fsm._engine import FsmEngine
+from omnibase_core.fsm._engine import FsmEngine, FsmFired
 from omnibase_core.fsm.enum_fsm_guard_op import EnumFsmGuardOp
 from omnibase_core.fsm.enum_fsm_rejection import EnumFsmRejection
 from omnibase_core.fsm.model_fsm_definition import ModelFsmDefinition
@@ -16,6 +16,7 @@ __all__ = [
     "EnumFsmGuardOp",
     "EnumFsmRejection",
     "FsmEngine",
+    "FsmFired",
     "ModelFsmDefinition",
     "ModelFsmEvent",
     "ModelFsmGuard",

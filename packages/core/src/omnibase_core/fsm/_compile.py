@@ -3,17 +3,27 @@
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from omnibase_core.fsm.enum_fsm_guard_op import EnumFsmGuardOp as Op
-from omnibase_core.fsm.model_fsm_event import ModelFsmEvent
 from omnibase_core.fsm.model_fsm_guard import ModelFsmGuard
 from omnibase_core.fsm.model_fsm_intent import ModelFsmIntent
 from omnibase_core.fsm.model_fsm_intent_spec import ModelFsmIntentSpec
-from omnibase_core.fsm.model_fsm_state import ModelFsmState
 from omnibase_core.fsm.model_fsm_transition import ModelFsmTransition
 
-Getter = Callable[[ModelFsmEvent, ModelFsmState], object]
-Predicate = Callable[[ModelFsmEvent, ModelFsmState], bool]
+
+class FsmView(NamedTuple):
+    """What field paths read: the event's trigger and payload, the state's name and data
+    (read from the models once per event, not once per path)."""
+
+    trigger: str
+    payload: object
+    name: str
+    data: Mapping[str, object]
+
+
+Getter = Callable[[FsmView], object]
+Predicate = Callable[[FsmView], bool]
 
 _MISSING = object()
 _BINARY: dict[Op, Callable[[object, object], object]] = {
@@ -36,10 +46,10 @@ class CompiledIntent:
     getters: tuple[tuple[str, Getter], ...]
     constants: Mapping[str, object]
 
-    def build(self, event: ModelFsmEvent, state: ModelFsmState) -> ModelFsmIntent:
+    def build(self, view: FsmView) -> ModelFsmIntent:
         payload = dict(self.constants)
         for key, get in self.getters:
-            payload[key] = get(event, state)
+            payload[key] = get(view)
         return ModelFsmIntent(intent_type=self.intent_type, payload=payload)
 
 
@@ -48,15 +58,24 @@ class CompiledTransition:
     """A transition with its guards, updates and intents as functions."""
 
     transition: ModelFsmTransition
+    to: str
     guards: tuple[Predicate, ...]
     updates: tuple[tuple[str, Getter], ...]
     intents: tuple[CompiledIntent, ...]
+
+    def holds(self, view: FsmView) -> bool:
+        """Whether every guard holds."""
+        for guard in self.guards:  # noqa: SIM110 - all(<generator>) costs more per event
+            if not guard(view):
+                return False
+        return True
 
 
 def compile_transition(transition: ModelFsmTransition) -> CompiledTransition:
     """Compile one declared transition."""
     return CompiledTransition(
         transition=transition,
+        to=transition.to,
         guards=tuple(compile_guard(guard) for guard in transition.guards),
         updates=tuple((key, compile_path(path)) for key, path in transition.update.items()),
         intents=tuple(compile_intent(spec) for spec in transition.intents),
@@ -73,15 +92,15 @@ def compile_guard(guard: ModelFsmGuard) -> Predicate:
     """A predicate that is false, never raising, when the comparison cannot be made."""
     get = compile_path(guard.field)
     if guard.op is Op.IS_NULL:
-        return lambda event, state: get(event, state) is None
+        return lambda view: get(view) is None
     if guard.op is Op.NOT_NULL:
-        return lambda event, state: get(event, state) is not None
+        return lambda view: get(view) is not None
     compare = _BINARY[guard.op]
     operand = _literal(guard.value) if guard.value_from is None else compile_path(guard.value_from)
 
-    def check(event: ModelFsmEvent, state: ModelFsmState) -> bool:
+    def check(view: FsmView) -> bool:
         try:
-            return bool(compare(get(event, state), operand(event, state)))
+            return bool(compare(get(view), operand(view)))
         except TypeError:
             return False
 
@@ -89,24 +108,39 @@ def compile_guard(guard: ModelFsmGuard) -> Predicate:
 
 
 def _literal(value: object) -> Getter:
-    return lambda event, state: value
+    return lambda view: value
 
 
 def compile_path(path: str) -> Getter:
-    """A getter for a checked path such as `event.payload.node_id`."""
+    """A getter for a checked path such as `event.payload.node_id` or `state.data.health`."""
     root, first, *rest = path.split(".")
+    read = operator.attrgetter(first)  # the view's fields are named as the paths' second part
     keys = tuple(rest)
-    if root == "event":
-        return lambda event, state: _follow(getattr(event, first), keys)
-    return lambda event, state: _follow(getattr(state, first), keys)
+    if root == "state" and first == "data" and len(keys) == 1:
+        key = keys[0]  # the common case: one key of the state's data (a dict)
+        return lambda view: view.data.get(key)
+    if not keys:
+        return read
+    return lambda view: _follow(read(view), keys)
 
 
 def _follow(value: object, keys: tuple[str, ...]) -> object:
+    """Read `keys` in turn as mapping keys or attributes; a missing one yields None."""
     for key in keys:
-        if type(value) is dict or isinstance(value, Mapping):
-            value = value.get(key, _MISSING)
+        if _is_mapping(type(value)):
+            value = value.get(key, _MISSING)  # type: ignore[attr-defined]
         else:
             value = getattr(value, key, _MISSING)
         if value is _MISSING:
             return None
     return value
+
+
+_MAPPING_TYPES: dict[type, bool] = {}  # isinstance(x, Mapping) is an ABC check: remember
+
+
+def _is_mapping(kind: type) -> bool:
+    known = _MAPPING_TYPES.get(kind)
+    if known is None:
+        known = _MAPPING_TYPES[kind] = issubclass(kind, Mapping)
+    return known

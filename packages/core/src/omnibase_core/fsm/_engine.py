@@ -1,13 +1,24 @@
 """The table-driven FSM engine: a pure fold of events into states."""
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from omnibase_core.fsm._compile import CompiledTransition, compile_transition
+from omnibase_core.fsm._compile import CompiledTransition, FsmView, compile_transition
 from omnibase_core.fsm.enum_fsm_rejection import EnumFsmRejection
 from omnibase_core.fsm.model_fsm_definition import ModelFsmDefinition
 from omnibase_core.fsm.model_fsm_event import ModelFsmEvent
+from omnibase_core.fsm.model_fsm_intent import ModelFsmIntent
 from omnibase_core.fsm.model_fsm_state import ModelFsmState
 from omnibase_core.fsm.model_fsm_step import ModelFsmStep
+from omnibase_core.fsm.model_fsm_transition import ModelFsmTransition
+
+
+class FsmFired(NamedTuple):
+    """A transition that fired: the next state, its intents and the declared transition."""
+
+    new_state: ModelFsmState
+    intents: tuple[ModelFsmIntent, ...]
+    transition: ModelFsmTransition
 
 
 class FsmEngine:
@@ -15,7 +26,8 @@ class FsmEngine:
 
     Pure and deterministic: no I/O, no clock, no mutation of its inputs. An event the machine
     cannot take (late, duplicate, unknown) is a rejection in the returned step, never an
-    exception, and leaves the state as it was.
+    exception, and leaves the state as it was. `fire(state, trigger, payload)` is the same
+    fold without the event and step models, for hot paths such as a reducer's.
     """
 
     __slots__ = ("_definition", "_states", "_table", "_terminal")
@@ -46,13 +58,33 @@ class FsmEngine:
 
     def apply(self, state: ModelFsmState, event: ModelFsmEvent) -> ModelFsmStep:
         """Fold one event into `state`."""
-        candidates = self._table.get((state.name, event.trigger))
+        fired = self.fire(state, event.trigger, event.payload)
+        if isinstance(fired, EnumFsmRejection):
+            reason = f"{fired.value}: trigger {event.trigger!r} in state {state.name!r}"
+            return ModelFsmStep(
+                new_state=state, intents=(), transition=None, rejection=fired, reason=reason
+            )
+        return ModelFsmStep(
+            new_state=fired.new_state,
+            intents=fired.intents,
+            transition=fired.transition,
+            rejection=None,
+            reason=None,
+        )
+
+    def fire(
+        self, state: ModelFsmState, trigger: str, payload: object
+    ) -> FsmFired | EnumFsmRejection:
+        """Fold the event `trigger` carrying `payload` into `state`: what fired, or why not."""
+        name = state.name
+        candidates = self._table.get((name, trigger))
         if candidates is None:
-            return self._reject(state, event, self._why_no_transition(state))
+            return self._why_no_transition(name)
+        view = FsmView(trigger, payload, name, state.data)
         for candidate in candidates:
-            if all(guard(event, state) for guard in candidate.guards):
-                return _fire(candidate, state, event)
-        return self._reject(state, event, EnumFsmRejection.GUARD_FAILED)
+            if candidate.holds(view):
+                return _fire(candidate, state, view)
+        return EnumFsmRejection.GUARD_FAILED
 
     def fold(
         self, events: Iterable[ModelFsmEvent], state: ModelFsmState | None = None
@@ -63,39 +95,25 @@ class FsmEngine:
             current = self.apply(current, event).new_state
         return current
 
-    def _why_no_transition(self, state: ModelFsmState) -> EnumFsmRejection:
-        if state.name in self._terminal:
+    def _why_no_transition(self, name: str) -> EnumFsmRejection:
+        if name in self._terminal:
             return EnumFsmRejection.TERMINAL_STATE
-        if state.name not in self._states:
+        if name not in self._states:
             return EnumFsmRejection.UNKNOWN_STATE
         return EnumFsmRejection.UNKNOWN_TRIGGER
 
-    @staticmethod
-    def _reject(state: ModelFsmState, event: ModelFsmEvent, why: EnumFsmRejection) -> ModelFsmStep:
-        reason = f"{why.value}: trigger {event.trigger!r} in state {state.name!r}"
-        return ModelFsmStep(
-            new_state=state, intents=(), transition=None, rejection=why, reason=reason
-        )
 
-
-def _fire(
-    candidate: CompiledTransition, state: ModelFsmState, event: ModelFsmEvent
-) -> ModelFsmStep:
-    target = candidate.transition.to
+def _fire(candidate: CompiledTransition, state: ModelFsmState, view: FsmView) -> FsmFired:
+    # Updates and intents read the state as it was before the transition.
+    target = candidate.to
     if candidate.updates:
-        data = dict(state.data)
+        data = dict(view.data)
         for key, get in candidate.updates:
-            data[key] = get(event, state)
+            data[key] = get(view)
         new_state = ModelFsmState(name=target, data=data)
-    elif target == state.name:
+    elif target == view.name:
         new_state = state
     else:
-        new_state = ModelFsmState(name=target, data=state.data)
-    intents = tuple(intent.build(event, state) for intent in candidate.intents)
-    return ModelFsmStep(
-        new_state=new_state,
-        intents=intents,
-        transition=candidate.transition,
-        rejection=None,
-        reason=None,
-    )
+        new_state = ModelFsmState(name=target, data=view.data)
+    intents = tuple(intent.build(view) for intent in candidate.intents)
+    return FsmFired(new_state, intents, candidate.transition)

@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from omnibase_core.container import ModelONEXContainer
 from omnibase_core.enums import EnumNodeKind, EnumNodeOutputType
-from omnibase_core.fsm import FsmEngine, ModelFsmEvent, ModelFsmState
+from omnibase_core.fsm import EnumFsmRejection, FsmEngine, ModelFsmState
 from omnibase_core.models.events import ModelEventEnvelope, ModelIntent
 from omnibase_core.nodes._node_base import NodeBase
 from omnibase_core.nodes.model_handler_output import ModelHandlerOutput
@@ -39,15 +39,14 @@ class NodeReducer(NodeBase):
     ) -> ModelHandlerOutput:
         if self.engine is None:
             return await super()._dispatch(envelope, now, projection)
-        state = (
-            ModelFsmState.model_validate(projection)
-            if projection is not None
-            else self.engine.initial_state()
-        )
-        step = self.engine.apply(
-            state, ModelFsmEvent(trigger=envelope.message_type, payload=envelope.payload)
-        )
-        if not step.accepted:
+        if type(projection) is not ModelFsmState:
+            projection = (
+                ModelFsmState.model_validate(projection)
+                if projection is not None
+                else self.engine.initial_state()
+            )
+        fired = self.engine.fire(projection, envelope.message_type, envelope.payload)
+        if isinstance(fired, EnumFsmRejection):
             return ModelHandlerOutput()
         intents = tuple(
             ModelIntent(
@@ -57,6 +56,6 @@ class NodeReducer(NodeBase):
                 payload=intent.payload,
                 correlation_id=envelope.correlation_id,
             )
-            for intent in step.intents
+            for intent in fired.intents
         )
-        return ModelHandlerOutput(projection=step.new_state, intents=intents)
+        return ModelHandlerOutput(projection=fired.new_state, intents=intents)
