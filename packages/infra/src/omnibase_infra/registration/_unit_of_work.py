@@ -89,20 +89,28 @@ class RegistrationUnitOfWork:
         if not envelopes:
             return []
         correlation_id = envelopes[0].correlation_id
+        beats = [envelope.message_type == HEARTBEAT for envelope in envelopes]
         async with self._db.transaction(correlation_id=correlation_id):
-            fresh = [await self._is_new(envelope) for envelope in envelopes]
-            ids = {_node_id(env) for env, new in zip(envelopes, fresh, strict=True) if new}
-            only = self._heartbeat_keys if _all_heartbeats(envelopes) else None
+            # A decision already processed (redelivered) yields no node id: it is skipped.
+            node_ids = [
+                _node_id(envelope) if beat or await self._mark_processed(envelope) else None
+                for envelope, beat in zip(envelopes, beats, strict=True)
+            ]
+            ids = {node_id for node_id in node_ids if node_id is not None}
+            only = self._heartbeat_keys if all(beats) else None
             loaded = await self._store.load_states(ids, for_update=True, only=only)
             rows = {i: _Row(*loaded[i]) if i in loaded else _Row(None, 0) for i in ids}
-            outputs = [
-                await self._fold(envelope, rows[_node_id(envelope)], handle)
-                if new
-                else ModelHandlerOutput()
-                for envelope, new in zip(envelopes, fresh, strict=True)
-            ]
+            outputs = []
+            for envelope, node_id, beat in zip(envelopes, node_ids, beats, strict=True):
+                if node_id is None:
+                    outputs.append(ModelHandlerOutput())
+                    continue
+                row = rows[node_id]
+                output = await handle(envelope, row.state)
+                _keep(output, row, envelope, beat)
+                outputs.append(output)
             await self._store_rows(rows, correlation_id)
-            newest = _newest_heartbeat(envelopes)
+            newest = _newest_heartbeat(envelopes, beats)
             if newest is not None:
                 await self._store.advance_watermark(newest)
         if self._cache is not None and any(row.changed for row in rows.values()):
@@ -117,24 +125,9 @@ class RegistrationUnitOfWork:
         except RuntimeHostError as error:
             logger.warning("registry cache not invalidated: %s", sanitize(str(error)))
 
-    async def _is_new(self, envelope: Envelope) -> bool:
-        if envelope.message_type == HEARTBEAT:
-            return True
+    async def _mark_processed(self, envelope: Envelope) -> bool:
+        """Record a decision as processed; False if it already was."""
         return await self._idempotency.mark_processed(self._consumer, envelope.message_id)
-
-    @staticmethod
-    async def _fold(envelope: Envelope, row: _Row, handle: Handle) -> ModelHandlerOutput:
-        output = await handle(envelope, row.state)
-        state = output.projection
-        if not isinstance(state, ModelFsmState) or state == row.state:
-            return output  # the FSM rejected the message, or it changed nothing
-        if row.state is None and not state.data:
-            return output  # still nothing worth a row (e.g. a rejected announcement)
-        row.state = state
-        row.changed = True
-        row.heartbeats_only &= envelope.message_type == HEARTBEAT
-        row.message_id = envelope.message_id
-        return output
 
     async def _store_rows(self, rows: dict[UUID, _Row], correlation_id: UUID) -> None:
         heartbeats: list[ModelProjectionWrite] = []
@@ -161,8 +154,17 @@ class RegistrationUnitOfWork:
             )
 
 
-def _all_heartbeats(envelopes: Sequence[Envelope]) -> bool:
-    return all(envelope.message_type == HEARTBEAT for envelope in envelopes)
+def _keep(output: ModelHandlerOutput, row: _Row, envelope: Envelope, beat: bool) -> None:
+    """Take the new state of `output` into `row`, if it is one worth storing."""
+    state = output.projection
+    if not isinstance(state, ModelFsmState) or state is row.state or state == row.state:
+        return  # the FSM rejected the message, or it changed nothing
+    if row.state is None and not state.data:
+        return  # still nothing worth a row (e.g. a rejected announcement)
+    row.state = state
+    row.changed = True
+    row.heartbeats_only &= beat
+    row.message_id = envelope.message_id
 
 
 def _node_id(envelope: Envelope) -> UUID:
@@ -176,11 +178,8 @@ def _node_id(envelope: Envelope) -> UUID:
         ) from None
 
 
-def _newest_heartbeat(envelopes: Sequence[Envelope]) -> datetime | None:
+def _newest_heartbeat(envelopes: Sequence[Envelope], beats: list[bool]) -> datetime | None:
     """The latest heartbeat time in the batch (stale ones too: they show the pipeline moved)."""
-    times = [
-        envelope.payload.emitted_at
-        for envelope in envelopes
-        if isinstance(envelope.payload, ModelNodeHeartbeat)
-    ]
+    payloads = [envelope.payload for envelope, beat in zip(envelopes, beats, strict=True) if beat]
+    times = [payload.emitted_at for payload in payloads if isinstance(payload, ModelNodeHeartbeat)]
     return max(times, default=None)
