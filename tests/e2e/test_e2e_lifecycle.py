@@ -96,7 +96,7 @@ async def test_a_node_that_stops_beating_expires_leaves_consul_and_is_registered
         cycle = ["register", "deregister", "register"]
         await eventually(
             lambda: _async(registry.proxy.log_for(node.node_id) == cycle),
-            timeout=20,
+            timeout=12,
             what="deregistered, then registered again in Consul",
         )
         again = await eventually(
