@@ -4,7 +4,8 @@ Our path, per batch of records as Kafka delivers them: decode each envelope with
 node's contract model, then one `RegistrationUnitOfWork.run` (one transaction: lock and load
 the rows, fold every heartbeat through the contract FSM, one UPDATE ... FROM unnest, the
 watermark). The raw baseline, in the same run on the same rows: `json.loads` each record and
-one hand-written UPDATE ... FROM unnest with the same fencing. Also counted: Consul intents
+one hand-written UPDATE ... FROM unnest with the same fencing. The process is set up as the
+runtime host sets itself up once started (`tune_heap_for_batches()`). Also counted: Consul intents
 emitted for heartbeats without a health change (target: 0).
 
 Needs the local PostgreSQL (`onex infra up`); uses a private database, dropped at the end.
@@ -34,6 +35,7 @@ from omnibase_infra.registration import (
     PostgresRegistrationStore,
     RegistrationUnitOfWork,
 )
+from omnibase_infra.runtime.host import tune_heap_for_batches
 from registration_reducer import NodeRegistrationReducer
 
 Envelope = ModelEventEnvelope[object]
@@ -135,6 +137,7 @@ async def run(
         node = NodeRegistrationReducer(ModelONEXContainer())
         idempotency = PostgresIdempotencyStore(db)
         unit = RegistrationUnitOfWork(db, store, idempotency, consumer="b", contract=node.contract)
+        tune_heap_for_batches()  # as the runtime host does once started (both paths run after)
         password = settings.postgres.password.get_secret_value()
         connection = await asyncpg.connect(
             host=settings.postgres.host,
