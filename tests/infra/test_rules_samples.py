@@ -7,8 +7,9 @@ the names it assumes (`request`, `e`, `correlation_id`, `DispatcherConfig`, `_do
 
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 from uuid import UUID, uuid4
 
 import pytest
@@ -210,17 +211,32 @@ class Message(BaseModel):
     node_id: str
 
 
+class _SampleAsyncio(ModuleType):
+    """`asyncio` as the sample sees it: `sleep` records instead of waiting, the rest is real."""
+
+    def __init__(self, real: ModuleType, waits: list[float]) -> None:
+        super().__init__(real.__name__)
+        self._real = real
+        self._waits = waits
+
+    async def sleep(self, seconds: float) -> None:
+        self._waits.append(seconds)
+        await self._real.sleep(0)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+
 @pytest.fixture
 def backoffs(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the sample's `asyncio.sleep` backoffs instead of waiting them out."""
+    """Record the sample's `asyncio.sleep` backoffs instead of waiting them out.
+
+    Only the name `asyncio` of this module, which the sample calls, is replaced: tasks of
+    other code on the session's shared event loop keep the real `asyncio.sleep`, so their
+    sleeps are neither recorded nor cut short.
+    """
     waits: list[float] = []
-    real_sleep = asyncio.sleep
-
-    async def record(seconds: float) -> None:
-        waits.append(seconds)
-        await real_sleep(0)
-
-    monkeypatch.setattr(asyncio, "sleep", record)
+    monkeypatch.setattr(sys.modules[__name__], "asyncio", _SampleAsyncio(asyncio, waits))
     return waits
 
 
