@@ -213,11 +213,14 @@ async def test_client_timeout_cancels_the_query_and_keeps_the_pool_usable(
     assert await db.fetchval("SELECT 41 + 1") == 42
 
 
-async def test_ping_answers_and_the_manager_is_a_health_probe(db: PostgresPoolManager) -> None:
+async def test_ping_answers_and_the_manager_is_a_health_probe(
+    db: PostgresPoolManager, local_stack: ModelOnexSettings
+) -> None:
     await db.ping()
 
     assert isinstance(db, ProtocolHealthProbe)
-    assert db.target_name == "postgres 127.0.0.1:5432"
+    server = local_stack.postgres
+    assert db.target_name == f"postgres {server.host}:{server.port}"
 
 
 async def test_closing_the_manager_closes_its_connections(local_stack: ModelOnexSettings) -> None:

@@ -251,11 +251,14 @@ async def test_the_adapter_reconnects_after_its_connections_are_killed(
         assert [c["id"] for c in await raw.client_list() if c["name"] == name] != ours
 
 
-async def test_ping_answers_and_the_adapter_is_a_health_probe(valkey: ValkeyAdapter) -> None:
+async def test_ping_answers_and_the_adapter_is_a_health_probe(
+    valkey: ValkeyAdapter, local_stack: ModelOnexSettings
+) -> None:
     await valkey.ping()
 
     assert isinstance(valkey, ProtocolHealthProbe)
-    assert valkey.target_name == "valkey 127.0.0.1:6379"
+    server = local_stack.valkey
+    assert valkey.target_name == f"valkey {server.host}:{server.port}"
 
 
 def test_an_invalid_override_is_a_configuration_error(local_stack: ModelOnexSettings) -> None:
