@@ -19,16 +19,36 @@ def _secrets(settings: ModelOnexSettings) -> dict[str, str]:
 
 def _leaks(log_dir: Path, secrets: dict[str, str]) -> list[str]:
     """One `file:line: setting` entry per log line that holds a secret's value."""
-    found = []
+    found: list[str] = []
     for path in sorted(item for item in log_dir.rglob("*") if item.is_file()):
-        content = path.read_bytes()
-        for setting, value in secrets.items():
-            if value.encode() not in content:
-                continue
-            for number, line in enumerate(content.splitlines(), start=1):
-                if value.encode() in line:
-                    found.append(f"{path}:{number}: the value of {setting}")
+        for setting, numbers in _lines_holding(path, secrets).items():
+            found.extend(f"{path}:{number}: the value of {setting}" for number in numbers)
     return found
+
+
+def _lines_holding(path: Path, secrets: dict[str, str]) -> dict[str, list[int]]:
+    """For each secret, the numbers of the lines of `path` that hold its value.
+
+    Read in chunks: the log of a busy dev agent grows to gigabytes, more than memory holds.
+    """
+    values = {setting: value.encode() for setting, value in secrets.items()}
+    numbers: dict[str, set[int]] = {setting: set() for setting in values}
+    keep = max(len(value) for value in values.values()) - 1
+    newlines_before = 0  # in the file before `data`
+    data = b""
+    with path.open("rb") as log:
+        while chunk := log.read(1 << 24):
+            data += chunk
+            for setting, value in values.items():
+                at = data.find(value)
+                while at != -1:
+                    numbers[setting].add(newlines_before + data.count(b"\n", 0, at) + 1)
+                    at = data.find(value, at + 1)
+            # The end may be the start of a value the next chunk completes: look at it again.
+            cut = max(len(data) - keep, 0)
+            newlines_before += data.count(b"\n", 0, cut)
+            data = data[cut:]
+    return {setting: sorted(found) for setting, found in numbers.items() if found}
 
 
 @pytest.fixture(scope="module")
