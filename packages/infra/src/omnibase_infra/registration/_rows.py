@@ -7,7 +7,7 @@ from enum import Enum
 
 import asyncpg
 from omnibase_core.fsm import ModelFsmState
-from pydantic_core import to_jsonable_python
+from pydantic_core import from_json, to_jsonable_python
 
 from omnibase_infra.registration.model_node_registration import ModelNodeRegistration
 
@@ -47,15 +47,15 @@ _ROW_ONLY = (
     "updated_at",
 )
 # jsonb travels as text: asyncpg has no default jsonb codec and the pool is shared.
+_JSON_COLUMNS = frozenset(column for column, kind in DATA_COLUMNS.items() if kind == "jsonb")
 
 
-def select_columns(data_columns: Iterable[str] = DATA_COLUMNS) -> str:
-    """The SELECT list of the row columns and `data_columns` (jsonb read as text)."""
-    data = (f"{c}::text AS {c}" if DATA_COLUMNS[c] == "jsonb" else c for c in data_columns)
-    return ", ".join([*_ROW_ONLY, *data])
+def select_data(data_columns: Iterable[str] = DATA_COLUMNS) -> list[str]:
+    """The SELECT list items of `data_columns` (jsonb read as text)."""
+    return [f"{c}::text AS {c}" if c in _JSON_COLUMNS else c for c in data_columns]
 
 
-SELECT_COLUMNS = select_columns()
+SELECT_COLUMNS = ", ".join([*_ROW_ONLY, *select_data()])
 
 
 def registration_from(record: asyncpg.Record) -> ModelNodeRegistration:
@@ -64,14 +64,18 @@ def registration_from(record: asyncpg.Record) -> ModelNodeRegistration:
     return ModelNodeRegistration.model_validate({k: v for k, v in values.items() if v is not None})
 
 
-def state_from(record: asyncpg.Record) -> ModelFsmState:
-    """The row as the reducer's FSM sees it: the state name and the data keys selected."""
+def state_from(record: asyncpg.Record, data_columns: tuple[str, ...]) -> ModelFsmState:
+    """The row as the reducer's FSM sees it: the state name and the data keys selected.
+
+    `record` is a row of `select_states(data_columns)`: node_id, state, version, then the
+    data columns in that order.
+    """
     data = {
-        key: _load(key, value)
-        for key, value in record.items()
-        if value is not None and key in DATA_COLUMNS
+        key: from_json(value) if key in _JSON_COLUMNS else value
+        for key, value in zip(data_columns, record[3:], strict=True)
+        if value is not None
     }
-    return ModelFsmState(name=record["state"], data=data)
+    return ModelFsmState(name=record[1], data=data)
 
 
 def column_values(
@@ -83,7 +87,7 @@ def column_values(
 
 def _load(column: str, value: object) -> object:
     if value is not None and DATA_COLUMNS.get(column) == "jsonb":
-        return json.loads(str(value))
+        return from_json(str(value))
     return value
 
 

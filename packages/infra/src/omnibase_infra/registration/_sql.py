@@ -5,7 +5,7 @@ from omnibase_infra.registration._rows import (
     SELECT_COLUMNS,
     TABLE,
     WATERMARK_TABLE,
-    select_columns,
+    select_data,
 )
 
 SELECT_ONE = f"SELECT {SELECT_COLUMNS} FROM {TABLE} WHERE node_id = $1"
@@ -13,8 +13,10 @@ SELECT_ALL = f"SELECT {SELECT_COLUMNS} FROM {TABLE} ORDER BY name NULLS LAST, no
 
 
 def select_states(data_columns: tuple[str, ...], *, for_update: bool) -> str:
-    """Load the rows of some nodes with these data columns (locked, in id order)."""
-    query = f"SELECT {select_columns(data_columns)} FROM {TABLE} WHERE node_id = ANY($1::uuid[])"
+    """Load the FSM state (name and these data columns) and version of some nodes (locked,
+    in id order); `state_from` reads the rows by position."""
+    columns = ", ".join(["node_id", "state", "version", *select_data(data_columns)])
+    query = f"SELECT {columns} FROM {TABLE} WHERE node_id = ANY($1::uuid[])"
     return f"{query} ORDER BY node_id FOR UPDATE" if for_update else query
 
 

@@ -88,7 +88,7 @@ class PostgresRegistrationStore:
         columns = tuple(DATA_COLUMNS if only is None else sorted(set(only) & DATA_COLUMNS.keys()))
         query = _sql.select_states(columns, for_update=for_update)
         records = await self._db.fetch(query, list(set(node_ids)))  # the SQL orders the locks
-        return {record["node_id"]: (state_from(record), record["version"]) for record in records}
+        return {record[0]: (state_from(record, columns), record[2]) for record in records}
 
     async def upsert(self, entity_id: str, projection: ModelFsmState, *, version: int) -> bool:
         """Store one node's state if `version` is above the stored one; True if written."""
