@@ -33,6 +33,7 @@ from uuid import UUID, uuid4
 import aiohttp
 import aiokafka  # type: ignore[import-untyped]
 import asyncpg
+import psutil
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from omnibase_core.enums import EnumMessageCategory
 from omnibase_core.messaging import (
@@ -346,6 +347,22 @@ async def run_pipeline(run: Pipeline, n: int) -> PipelineRun:
     return PipelineRun(started, rows_at, done, sorted(decided.values()), sorted(stored.values()))
 
 
+def cpu_seconds(run: Pipeline) -> dict[str, float]:
+    """CPU time (user + system) each service process has used so far."""
+    used = {}
+    for name, service in run.services.processes.items():
+        times = psutil.Process(service.process.pid).cpu_times()
+        used[name] = times.user + times.system
+    return used
+
+
+def report_cpu(before: dict[str, float], after: dict[str, float], n: int) -> None:
+    """CPU each service spent per registration during our run (all its work, not just ours)."""
+    spent = {name: after[name] - before[name] for name in after}
+    parts = ", ".join(f"{name} {seconds / n * 1e3:.1f}" for name, seconds in spent.items())
+    print(f"  CPU ms per registration: {parts}; all {sum(spent.values()) / n * 1e3:.1f}")
+
+
 def rate(n: int, seconds: float) -> float:
     return n / seconds if seconds > 0 else float("inf")
 
@@ -391,7 +408,9 @@ async def main(n: int, fetch_max_wait_ms: int | None) -> None:
         async with aiohttp.ClientSession() as session:
             consul = await raw_consul(session, run.settings, raw_ids)
         await forget_consul(run.settings, raw_ids)
+        cpu_before = cpu_seconds(run)
         result = await run_pipeline(run, n)
+        cpu_after = cpu_seconds(run)
         print(f"after:  {load()}")
     ours = rate(n, result.finished - result.started)
     pg_rate, consul_rate = rate(n, sum(pg)), rate(n, sum(consul))
@@ -406,6 +425,7 @@ async def main(n: int, fetch_max_wait_ms: int | None) -> None:
     )
     print(f"ours end to end:            {ours:>8,.0f}/s ({result.finished - result.started:.2f} s)")
     report_stages(result, n)
+    report_cpu(cpu_before, cpu_after, n)
     print(f"ratio ours / slower raw ({slower:,.0f}/s): {ours / slower:.2f} (target >= 0.8)")
 
 

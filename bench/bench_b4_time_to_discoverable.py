@@ -29,6 +29,7 @@ from bench_b3_registrations import (
     confirmations,
     consul_count,
     consumer,
+    cpu_seconds,
     forget_consul,
     load,
     pipeline,
@@ -36,6 +37,7 @@ from bench_b3_registrations import (
     raw_consul,
     raw_postgres,
     raw_upsert,
+    report_cpu,
     rows_present,
     run_pipeline,
     stage_times_by_node,
@@ -222,9 +224,9 @@ async def main(n: int, rate: float | None, calibrate: int, fetch_max_wait_ms: in
 
             consul = await raw_paced(n, pace, register)
         await forget_consul(run.settings, raw_ids)
-        before = await handler_times(run)
+        before, cpu_before = await handler_times(run), cpu_seconds(run)
         stages = await ours(run, n, pace)
-        after = await handler_times(run)
+        after, cpu_after = await handler_times(run), cpu_seconds(run)
         print(f"after: {load()}")
     sum50 = sum(percentile(part, 0.5) for part in (kafka, pg, consul))
     sum99 = sum(percentile(part, 0.99) for part in (kafka, pg, consul))
@@ -236,6 +238,7 @@ async def main(n: int, rate: float | None, calibrate: int, fetch_max_wait_ms: in
         print(f"{stage:<45} {describe(latencies)}")
     print("handlers during our run (from the services' /metrics):")
     report_handlers(before, after, run.settings.env)
+    report_cpu(cpu_before, cpu_after, n)
     total = stages["publish -> visible in PostgreSQL and Consul"]
     p50, p99 = percentile(total, 0.5), percentile(total, 0.99)
     print(
