@@ -38,6 +38,11 @@ SERVICES = [
 # The services whose contract needs PostgreSQL (registry-effect talks to Consul only).
 USES_POSTGRES = {"registration-orchestrator", "registration-reducer", "runtime-scheduler"}
 MOUNT = "secret"
+# Deadlines, not expected durations: every wait returns as soon as its condition holds.
+# A cold `onex run` (interpreter, imports, Vault, connecting) takes ~5 s on an idle machine
+# but several times that on a 2-core machine loaded by other work (CI beside a dev stack).
+STARTUP_SECONDS = 120.0
+STOP_SECONDS = 60.0
 
 
 def canary(kind: str) -> str:
@@ -159,30 +164,34 @@ class Service:
                 parsed.append(json.loads(line))
         return parsed
 
-    def http_port(self, timeout: float = 30) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def http_port(self, timeout: float = STARTUP_SECONDS) -> int:
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
             for line in self.lines():
                 if "http_port" in line:
                     return int(str(line["http_port"]))
             assert self.process.poll() is None, f"exited early:\n{self.output[-3000:]}"
             time.sleep(0.02)
-        raise AssertionError(f"no HTTP port logged:\n{self.output[-3000:]}")
+        raise AssertionError(f"no HTTP port logged within {timeout:.0f} s:\n{self.output[-3000:]}")
 
-    def exit_code(self, timeout: float = 30) -> int:
-        code = self.process.wait(timeout=timeout)
+    def exit_code(self, timeout: float = STARTUP_SECONDS) -> int:
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            output = self.output[-3000:]
+            raise AssertionError(f"still running after {timeout:.0f} s:\n{output}") from None
         self._reader.join(timeout=5)
         return code
 
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.terminate()
-        return self.exit_code()
+        return self.exit_code(STOP_SECONDS)
 
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        self.exit_code()
+        self.exit_code(STOP_SECONDS)
 
 
 @pytest.fixture
@@ -195,20 +204,20 @@ def run_service(service_env: dict[str, str]) -> Iterator[list[Service]]:
             service.process.stdout.close()
 
 
-def http_get(port: int, path: str) -> tuple[int, str]:
+def http_get(port: int, path: str, timeout: float = 30) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
-    except urllib.error.URLError:
-        return 0, ""
+    except OSError:
+        return 0, ""  # not listening yet, or too busy to answer in time
 
 
 async def wait_ready(service: Service) -> int:
     port = await asyncio.to_thread(service.http_port)
-    async with asyncio.timeout(60):
-        while (await asyncio.to_thread(http_get, port, "/ready"))[0] != 200:
+    async with asyncio.timeout(STARTUP_SECONDS):
+        while (await asyncio.to_thread(http_get, port, "/ready", 5))[0] != 200:
             assert service.process.poll() is None, f"exited:\n{service.output[-3000:]}"
             await asyncio.sleep(0.05)
     return port

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # type: ignore[import-untyped]
-from host_process import GREETER, HostProcess
+from host_process import GREETER, STARTUP_SECONDS, HostProcess
 from omnibase_core.enums import EnumMessageCategory
 from omnibase_core.models.events import ModelEventEnvelope
 from omnibase_infra.adapters.kafka import HEADER_ERROR_CLASS, KafkaEventBus, dead_letter_topic
@@ -40,20 +40,21 @@ def topics(env: str) -> tuple[str, str]:
     return f"{env}.onex.cmd.greeting-requested.v1", f"{env}.onex.evt.greeted.v1"
 
 
-def http_get(port: int, path: str) -> tuple[int, bytes]:
+def http_get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
-    except urllib.error.URLError:
-        return 0, b""  # not listening yet
+    except OSError:
+        return 0, b""  # not listening yet, or too busy to answer in time
 
 
 async def wait_ready(host: HostProcess) -> int:
     port = await asyncio.to_thread(lambda: host.port)
-    async with asyncio.timeout(30):
-        while (await asyncio.to_thread(http_get, port, "/ready"))[0] != 200:
+    async with asyncio.timeout(STARTUP_SECONDS):
+        while (await asyncio.to_thread(http_get, port, "/ready", 5))[0] != 200:
+            assert host.process.poll() is None, "exited:\n" + "".join(host.raw[-40:])
             await asyncio.sleep(0.05)
     return port
 
@@ -72,7 +73,8 @@ async def read(settings: ModelOnexSettings, topic: str, count: int) -> list[obje
     await consumer.start()
     records: list[object] = []
     try:
-        async with asyncio.timeout(30):
+        # Joining the group, and the host's own (re)start when it is just starting.
+        async with asyncio.timeout(STARTUP_SECONDS):
             while len(records) < count:
                 for batch in (await consumer.getmany(timeout_ms=100)).values():
                     records.extend(batch)
@@ -212,7 +214,7 @@ async def test_a_killed_host_gets_the_unfinished_message_again_after_restart(
     second: HostProcess = start_host(GREETER)
     (record,) = await read(local_stack, greeted, 1)
     assert Envelope.model_validate_json(record.value).payload["name"] == "crash"  # type: ignore[attr-defined,index]
-    async with asyncio.timeout(10):
+    async with asyncio.timeout(STARTUP_SECONDS):
         while await committed_offsets(local_stack, requested) != [1]:
             await asyncio.sleep(0.1)
     assert second.terminate() == 0
