@@ -29,6 +29,10 @@ pytestmark = pytest.mark.usefixtures("local_stack")
 ONEX = Path(sys.executable).with_name("onex")
 FAST_KAFKA = {"session_timeout_ms": 1000, "heartbeat_interval_ms": 100, "fetch_max_wait_ms": 10}
 Nodes = dict[str, dict[str, object]]
+# Deadlines, not expected durations (each wait ends as soon as its condition holds): cold
+# `onex run` processes on a 2-core machine that other work may load (CI beside a dev stack).
+STARTUP_SECONDS = 120.0
+STOP_SECONDS = 60.0
 
 
 class ExampleNode(MixinNodeIntrospection):
@@ -51,10 +55,11 @@ class Platform:
             )
 
     def stop(self) -> list[int]:
+        """SIGTERM each, then the exit codes (one still running after STOP_SECONDS is killed)."""
         for process in self.processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        return [process.wait(timeout=30) for process in self.processes]
+        return [_exit_code(process) for process in self.processes]
 
     def output(self) -> str:
         return "".join(path.read_text()[-3000:] for path in self.logs.glob("*.log"))
@@ -67,6 +72,14 @@ class Platform:
         body = response.json()
         assert body["count"] == len(body["nodes"])
         return {node["name"]: node for node in body["nodes"]}
+
+
+def _exit_code(process: subprocess.Popen[bytes]) -> int:
+    try:
+        return process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()
 
 
 def free_port() -> int:
@@ -121,7 +134,7 @@ def platform(
 
 
 async def eventually(
-    check: Callable[[], Awaitable[object]], what: str, timeout: float = 60
+    check: Callable[[], Awaitable[object]], what: str, timeout: float = STARTUP_SECONDS
 ) -> None:
     deadline = time.monotonic() + timeout
     while True:
