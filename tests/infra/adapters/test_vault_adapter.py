@@ -121,12 +121,12 @@ async def test_root_token_lookup_says_it_never_expires(vault: VaultAdapter) -> N
 async def test_short_lived_token_is_renewed_before_it_expires(
     local_stack: ModelOnexSettings, root: hvac.Client, path: str
 ) -> None:
-    kept, left_alone = child_token(root, "4s"), child_token(root, "4s")
+    kept, left_alone = child_token(root, "10s"), child_token(root, "10s")
     auth = ModelVaultTokenAuth(token=kept)
 
-    # Renewed once less than 3 of its 4 s are left: a loaded machine still has seconds to spare.
+    # Renewed once less than 7.5 of its 10 s are left: a loaded machine has seconds to spare.
     async with VaultAdapter.from_settings(local_stack, auth=auth, renew_fraction=0.75) as vault:
-        await asyncio.sleep(5.5)  # past the 4 s TTL both tokens were created with
+        await asyncio.sleep(11)  # past the 10 s TTL both tokens were created with
         await vault.write_secret(path, {"still": "working"})
         assert await vault.read_secret(path) == {"still": "working"}
         assert (await vault.lookup_token()).ttl_seconds > 0
