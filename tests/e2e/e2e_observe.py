@@ -3,6 +3,7 @@ proxy, rows of the projection, records on Kafka topics; and waiting for a condit
 
 import asyncio
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -38,7 +39,8 @@ class ConsulProxy:
     """An HTTP proxy in front of a Consul agent that counts the writes (PUTs) per service id.
 
     The services are pointed at the proxy, so every write they make to Consul is counted;
-    reads made through `consul` go to the agent directly.
+    reads made through `consul` go to the agent directly. It serves from its own thread and
+    event loop: its connections live as long as the services', not as long as one test.
     """
 
     def __init__(self, upstream: str) -> None:
@@ -48,29 +50,42 @@ class ConsulProxy:
         self.log: list[tuple[str, str]] = []
         self.port = 0
         self._session: ClientSession | None = None
-        self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="consul-proxy", daemon=True)
 
     def writes_for(self, service_id: object) -> int:
         return self.writes[str(service_id)]
 
     def log_for(self, service_id: object) -> list[str]:
-        return [kind for kind, sid in self.log if sid == str(service_id)]
+        return [kind for kind, sid in list(self.log) if sid == str(service_id)]
 
     async def start(self) -> None:
-        self._session = ClientSession()
-        app = web.Application()
-        app.router.add_route("*", "/{path:.*}", self._forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._thread.start()
+        await asyncio.to_thread(self._ready.wait, 10)
+        assert self.port, "the Consul proxy did not start"
 
     async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-        if self._session is not None:
-            await self._session.close()
+        if self._loop is not None and self._stopping is not None:
+            self._loop.call_soon_threadsafe(self._stopping.set)
+        await asyncio.to_thread(self._thread.join, 10)
+
+    def _run(self) -> None:
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        self._loop, self._stopping = asyncio.get_running_loop(), asyncio.Event()
+        app = web.Application()
+        app.router.add_route("*", "/{path:.*}", self._forward)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        async with ClientSession() as self._session:
+            await web.TCPSite(runner, "127.0.0.1", 0).start()
+            self.port = runner.addresses[0][1]
+            self._ready.set()
+            await self._stopping.wait()
+            await runner.cleanup()
 
     async def _forward(self, request: web.Request) -> web.Response:
         assert self._session is not None
