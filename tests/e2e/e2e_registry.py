@@ -29,7 +29,7 @@ from omnibase_spi import ProtocolEventBus
 from pydantic import BaseModel
 
 # Consumer timings that keep group joins and fetches short (NOTES.md).
-FAST_KAFKA = {"session_timeout_ms": 1500, "heartbeat_interval_ms": 150, "fetch_max_wait_ms": 10}
+FAST_KAFKA = {"session_timeout_ms": 6000, "heartbeat_interval_ms": 500, "fetch_max_wait_ms": 10}
 # A port nothing listens on: Consul's HTTP check of a test node fails fast, harmlessly.
 DEAD_HEALTH = "http://127.0.0.1:9/health"
 

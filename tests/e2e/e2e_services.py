@@ -54,8 +54,10 @@ def service_environment(
         "ONEX_ENV": env,
         "ONEX_KAFKA__HOST": settings.kafka.host,
         "ONEX_KAFKA__PORT": str(settings.kafka.port),
-        "ONEX_KAFKA__SESSION_TIMEOUT_MS": "1500",
-        "ONEX_KAFKA__HEARTBEAT_INTERVAL_MS": "150",
+        # Short enough for a killed member's partitions to move on within seconds, long
+        # enough that a starved process on a loaded machine is not thrown out of its groups.
+        "ONEX_KAFKA__SESSION_TIMEOUT_MS": "6000",
+        "ONEX_KAFKA__HEARTBEAT_INTERVAL_MS": "500",
         "ONEX_KAFKA__FETCH_MAX_WAIT_MS": "10",
         "ONEX_POSTGRES__HOST": settings.postgres.host,
         "ONEX_POSTGRES__PORT": str(settings.postgres.port),
@@ -113,7 +115,7 @@ class ServiceProcess:
     def tail(self, count: int = 30) -> str:
         return f"--- last lines of {self.name} ---\n" + "".join(self.raw[-count:])
 
-    async def wait_ready(self, timeout: float = 90.0) -> None:
+    async def wait_ready(self, timeout: float = 180.0) -> None:
         """Return once `/ready` answers 200 (consumers assigned, dependencies reachable)."""
         port = self.http_port
         deadline = time.monotonic() + timeout

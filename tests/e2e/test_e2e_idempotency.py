@@ -145,7 +145,9 @@ async def test_intents_delivered_again_after_a_whole_life_leave_consul_unchanged
     # and since registering and deregistering are idempotent, Consul ends as it was.
     replayed = ["register", "deregister"] * 2
     await eventually(
-        lambda: _same(registry.proxy.log_for(node_id), replayed), what="copies carried out"
+        lambda: _same(registry.proxy.log_for(node_id), replayed),
+        timeout=60,
+        what="copies carried out",
     )
     assert await registry.consul.service(node_id) is None
 
