@@ -3,7 +3,6 @@
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from omnibase_core.fsm.enum_fsm_guard_op import EnumFsmGuardOp as Op
 from omnibase_core.fsm.model_fsm_guard import ModelFsmGuard
@@ -11,15 +10,10 @@ from omnibase_core.fsm.model_fsm_intent import ModelFsmIntent
 from omnibase_core.fsm.model_fsm_intent_spec import ModelFsmIntentSpec
 from omnibase_core.fsm.model_fsm_transition import ModelFsmTransition
 
-
-class FsmView(NamedTuple):
-    """What field paths read: the event's trigger and payload, the state's name and data
-    (read from the models once per event, not once per path)."""
-
-    trigger: str
-    payload: object
-    name: str
-    data: Mapping[str, object]
+# What field paths read: the event's trigger and payload, the state's name and data, read
+# from the models once per event (a plain tuple: it is built for every event).
+FsmView = tuple[str, object, str, Mapping[str, object]]
+_VIEW_FIELDS = ("trigger", "payload", "name", "data")  # the paths' second part
 
 
 Getter = Callable[[FsmView], object]
@@ -90,57 +84,59 @@ def compile_intent(spec: ModelFsmIntentSpec) -> CompiledIntent:
 
 def compile_guard(guard: ModelFsmGuard) -> Predicate:
     """A predicate that is false, never raising, when the comparison cannot be made."""
-    get = compile_path(guard.field)
+    at, keys = _locate(guard.field)
     if guard.op is Op.IS_NULL:
-        return lambda view: get(view) is None
+        return lambda view: _follow(view[at], keys) is None
     if guard.op is Op.NOT_NULL:
-        return lambda view: get(view) is not None
+        return lambda view: _follow(view[at], keys) is not None
     compare = _BINARY[guard.op]
-    operand = _literal(guard.value) if guard.value_from is None else compile_path(guard.value_from)
+    if guard.value_from is None:
+        value = guard.value
 
-    def check(view: FsmView) -> bool:
+        def check_value(view: FsmView) -> bool:
+            try:
+                return bool(compare(_follow(view[at], keys), value))
+            except TypeError:
+                return False
+
+        return check_value
+    other_at, other_keys = _locate(guard.value_from)
+
+    def check_field(view: FsmView) -> bool:
         try:
-            return bool(compare(get(view), operand(view)))
+            return bool(compare(_follow(view[at], keys), _follow(view[other_at], other_keys)))
         except TypeError:
             return False
 
-    return check
-
-
-def _literal(value: object) -> Getter:
-    return lambda view: value
+    return check_field
 
 
 def compile_path(path: str) -> Getter:
     """A getter for a checked path such as `event.payload.node_id` or `state.data.health`."""
-    root, first, *rest = path.split(".")
-    read = operator.attrgetter(first)  # the view's fields are named as the paths' second part
-    keys = tuple(rest)
-    if root == "state" and first == "data" and len(keys) == 1:
-        key = keys[0]  # the common case: one key of the state's data (a dict)
-        return lambda view: view.data.get(key)
+    at, keys = _locate(path)
     if not keys:
-        return read
-    return lambda view: _follow(read(view), keys)
+        return operator.itemgetter(at)
+    return lambda view: _follow(view[at], keys)
+
+
+def _locate(path: str) -> tuple[int, tuple[str, ...]]:
+    """Where a path starts in the view and the keys it follows from there."""
+    _root, first, *keys = path.split(".")
+    return _VIEW_FIELDS.index(first), tuple(keys)
 
 
 def _follow(value: object, keys: tuple[str, ...]) -> object:
     """Read `keys` in turn as mapping keys or attributes; a missing one yields None."""
     for key in keys:
-        if _is_mapping(type(value)):
-            value = value.get(key, _MISSING)  # type: ignore[attr-defined]
-        else:
-            value = getattr(value, key, _MISSING)
+        mapping = _MAPPING_TYPES.get(type(value))
+        if mapping is None:
+            mapping = _MAPPING_TYPES[type(value)] = isinstance(value, Mapping)
+        value = value.get(key, _MISSING) if mapping else getattr(value, key, _MISSING)  # type: ignore[attr-defined]
         if value is _MISSING:
             return None
     return value
 
 
-_MAPPING_TYPES: dict[type, bool] = {}  # isinstance(x, Mapping) is an ABC check: remember
-
-
-def _is_mapping(kind: type) -> bool:
-    known = _MAPPING_TYPES.get(kind)
-    if known is None:
-        known = _MAPPING_TYPES[kind] = issubclass(kind, Mapping)
-    return known
+# Whether values of a type are mappings (read by key) or objects (read by attribute):
+# isinstance(x, Mapping) is an ABC check, too slow to repeat for every field read.
+_MAPPING_TYPES: dict[type, bool] = {dict: True}

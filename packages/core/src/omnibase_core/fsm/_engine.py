@@ -80,7 +80,7 @@ class FsmEngine:
         candidates = self._table.get((name, trigger))
         if candidates is None:
             return self._why_no_transition(name)
-        view = FsmView(trigger, payload, name, state.data)
+        view: FsmView = (trigger, payload, name, state.data)
         for candidate in candidates:
             if candidate.holds(view):
                 return _fire(candidate, state, view)
@@ -105,15 +105,16 @@ class FsmEngine:
 
 def _fire(candidate: CompiledTransition, state: ModelFsmState, view: FsmView) -> FsmFired:
     # Updates and intents read the state as it was before the transition.
+    _trigger, _payload, name, data = view
     target = candidate.to
     if candidate.updates:
-        data = dict(view.data)
+        updated = dict(data)
         for key, get in candidate.updates:
-            data[key] = get(view)
-        new_state = ModelFsmState(name=target, data=data)
-    elif target == view.name:
+            updated[key] = get(view)
+        new_state = ModelFsmState(name=target, data=updated)
+    elif target == name:
         new_state = state
     else:
-        new_state = ModelFsmState(name=target, data=view.data)
-    intents = tuple(intent.build(view) for intent in candidate.intents)
+        new_state = ModelFsmState(name=target, data=data)
+    intents = tuple(intent.build(view) for intent in candidate.intents) if candidate.intents else ()
     return FsmFired(new_state, intents, candidate.transition)
