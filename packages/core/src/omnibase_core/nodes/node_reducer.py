@@ -48,6 +48,8 @@ class NodeReducer(NodeBase):
         fired = self.engine.fire(projection, envelope.message_type, envelope.payload)
         if isinstance(fired, EnumFsmRejection):
             return ModelHandlerOutput()
+        if not fired.intents:
+            return ModelHandlerOutput(projection=fired.new_state)
         intents = tuple(
             ModelIntent(
                 intent_type=intent.intent_type,
