@@ -1,7 +1,7 @@
 """How a `node_registrations` row maps to the reducer's FSM state and back."""
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 
@@ -78,11 +78,35 @@ def state_from(record: asyncpg.Record, data_columns: tuple[str, ...]) -> ModelFs
     return ModelFsmState(name=record[1], data=data)
 
 
-def column_values(
-    data: Mapping[str, object], columns: Iterable[str] = DATA_COLUMNS
-) -> dict[str, object]:
-    """The FSM data as column values ready for asyncpg (jsonb as JSON text)."""
-    return {column: _dump(column, DATA_COLUMNS[column], data.get(column)) for column in columns}
+def column_arrays(
+    datas: Sequence[Mapping[str, object]], columns: Iterable[str] = DATA_COLUMNS
+) -> list[list[object]]:
+    """The FSM data of many rows as one array per column, ready for asyncpg's unnest
+    (jsonb as JSON text); a value of the wrong type is a TypeError naming the column."""
+    return [_column(column, [data.get(column) for data in datas]) for column in columns]
+
+
+def _column(column: str, values: list[object]) -> list[object]:
+    kind = DATA_COLUMNS[column]
+    if kind in _CHECKED:
+        kinds, name = _CHECKED[kind]
+        for value in values:
+            if value is not None and (not isinstance(value, kinds) or isinstance(value, bool)):
+                raise TypeError(f"{column} must be {name}, not {type(value).__name__}")
+        return values if kind != "float8" else [_float(value) for value in values]
+    return [None if value is None else _dump(kind, value) for value in values]
+
+
+# Column kinds stored as they are, once their values have the right type.
+_CHECKED: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "timestamptz": (datetime, "a datetime"),
+    "int8": (int, "an integer"),
+    "float8": ((int, float), "a number"),
+}
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def _load(column: str, value: object) -> object:
@@ -91,19 +115,9 @@ def _load(column: str, value: object) -> object:
     return value
 
 
-def _dump(column: str, kind: str, value: object) -> object:
-    if value is None:
-        return None
+def _dump(kind: str, value: object) -> object:
     if kind == "jsonb":
         return json.dumps(to_jsonable_python(value), separators=(",", ":"))
     if kind == "text":
         return value.value if isinstance(value, Enum) else str(value)
-    if kind == "timestamptz" and not isinstance(value, datetime):
-        raise TypeError(f"{column} must be a datetime, not {type(value).__name__}")
-    if kind == "int8" and (not isinstance(value, int) or isinstance(value, bool)):
-        raise TypeError(f"{column} must be an integer, not {type(value).__name__}")
-    if kind == "float8":
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise TypeError(f"{column} must be a number, not {type(value).__name__}")
-        return float(value)
     return value

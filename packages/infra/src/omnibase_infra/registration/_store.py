@@ -13,7 +13,7 @@ from omnibase_infra.registration import _sql
 from omnibase_infra.registration._rows import (
     DATA_COLUMNS,
     HEARTBEAT_COLUMNS,
-    column_values,
+    column_arrays,
     registration_from,
     state_from,
 )
@@ -99,11 +99,11 @@ class PostgresRegistrationStore:
         """Store many states in one statement; return the node ids actually written."""
         if not writes:
             return set()
-        columns = [column_values(write.state.data) for write in writes]
+        states = [write.state for write in writes]
         arrays: list[object] = [
             [write.node_id for write in writes],
-            [write.state.name for write in writes],
-            *([values[column] for values in columns] for column in DATA_COLUMNS),
+            [state.name for state in states],
+            *column_arrays([state.data for state in states]),
             [write.message_id for write in writes],
             [write.version for write in writes],
         ]
@@ -119,10 +119,9 @@ class PostgresRegistrationStore:
         """
         if not writes:
             return set()
-        columns = [column_values(write.state.data, HEARTBEAT_COLUMNS) for write in writes]
         arrays: list[object] = [
             [write.node_id for write in writes],
-            *([values[column] for values in columns] for column in HEARTBEAT_COLUMNS),
+            *column_arrays([write.state.data for write in writes], HEARTBEAT_COLUMNS),
             [write.message_id for write in writes],
             [write.version for write in writes],
         ]
