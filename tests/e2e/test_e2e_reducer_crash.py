@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from uuid import UUID, uuid4
 
 import pytest
-from e2e_observe import eventually
+from e2e_observe import eventually, topic_reader
 from e2e_registry import Registry, announcement, running_registry
 from e2e_services import Timings
-from omnibase_core.messaging import TOPIC_NODE_INTROSPECTION
+from omnibase_core.messaging import TOPIC_CONSUL_REGISTRATION, TOPIC_NODE_INTROSPECTION
 from omnibase_infra.config import ModelOnexSettings
 
 NODES = 240
@@ -56,11 +56,17 @@ async def test_a_reducer_killed_mid_stream_loses_and_duplicates_nothing(
     with contextlib.suppress(AssertionError):
         await eventually(lambda: _all_in_consul(registry, nodes), timeout=60)
     missing = [node_id for node_id in nodes if registry.proxy.writes_for(node_id) == 0]
+    unsent = await _without_intent(registry, missing)
     versions = await registry.projection.pool.fetch(
         "SELECT version, count(*) AS n FROM node_registrations WHERE name = $1 GROUP BY 1", NAME
     )
     assert stored < NODES, "the reducer was killed after the stream, not in the middle"
-    assert not missing, f"{len(missing)} of {NODES} rows stored but never registered in Consul"
+    assert not missing, (
+        f"{len(missing)} of {NODES} rows stored but never registered in Consul; for "
+        f"{len(unsent)} of them the reducer never published the register intent (the row "
+        "and the decision's processed record were committed, then the kill came before the "
+        "intent was sent, and the redelivered decision was skipped as already processed)"
+    )
     assert {row["version"]: row["n"] for row in versions} == {1: NODES}  # each applied once
     assert {node_id: registry.proxy.writes_for(node_id) for node_id in nodes} == {
         node_id: 1 for node_id in nodes
@@ -75,3 +81,16 @@ async def _at_least(registry: Registry, count: int) -> int | None:
 
 async def _all_in_consul(registry: Registry, nodes: list[UUID]) -> bool:
     return all(registry.proxy.writes_for(node_id) >= 1 for node_id in nodes)
+
+
+async def _without_intent(registry: Registry, nodes: list[UUID]) -> list[UUID]:
+    """Those of `nodes` with no record on the Consul intent topic."""
+    if not nodes:
+        return []
+    async with topic_reader(
+        registry.settings.kafka.bootstrap_servers, registry.topic(TOPIC_CONSUL_REGISTRATION)
+    ) as reader:
+        with contextlib.suppress(AssertionError):
+            await reader.until(lambda records: None, timeout=5)  # read what there is
+        keyed = {record.key for record in reader.records}
+    return [node_id for node_id in nodes if str(node_id).encode() not in keyed]
