@@ -15,6 +15,7 @@ from omnibase_core.nodes import (
     NodeReducer,
 )
 
+from omnibase_infra.adapters.kafka import EnvelopeDecoder
 from omnibase_infra.runtime.host._logging import CORRELATION_ID
 from omnibase_infra.runtime.host._outputs import OutputRoutes
 from omnibase_infra.runtime.host.protocol_publisher import ProtocolPublisher
@@ -46,13 +47,12 @@ class NodePipeline:
         unit_of_work: ProtocolUnitOfWork | None = None,
     ) -> None:
         self.node = node
+        # The bus's decoder: the envelope with its payload validated by the contract's model
+        # (raises if the node does not consume it).
+        self.decode: EnvelopeDecoder = node.parse_envelope
         self._publisher = publisher
         self._routes = OutputRoutes(node.contract, env)
         self._unit_of_work = unit_of_work or DirectUnitOfWork()
-
-    def decode(self, value: bytes, message_type: str | None) -> Envelope:
-        """The envelope with its payload validated by the contract's model (raises if unknown)."""
-        return self.node.parse_envelope(value, message_type)
 
     async def handle_batch(self, envelopes: Sequence[Envelope]) -> None:
         """Handle `envelopes` in one unit of work, then publish every output (and wait)."""
