@@ -34,6 +34,11 @@ class FakeAgent:
         self.port = port
         self.seen: list[web.Request] = []
         self.handler: Handler | None = None
+        self.released = asyncio.Event()  # set at teardown: stalled handlers answer and end
+
+    async def stall(self) -> None:
+        """Hold the request until the test is over (the client gives up long before)."""
+        await self.released.wait()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         self.seen.append(request)
@@ -50,6 +55,7 @@ async def fake_agent(unused_tcp_port: int) -> AsyncIterator[FakeAgent]:
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
     yield fake
+    fake.released.set()
     await runner.cleanup()
 
 
@@ -100,7 +106,7 @@ async def test_refused_token_is_an_authentication_error_that_leaves_the_breaker_
 async def test_a_stalled_agent_is_a_timeout(fake_agent: FakeAgent) -> None:
 
     async def stall(request: web.Request) -> web.Response:
-        await asyncio.sleep(5)
+        await fake_agent.stall()
         return web.json_response("late")
 
     fake_agent.handler = stall

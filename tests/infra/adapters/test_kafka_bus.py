@@ -292,14 +292,12 @@ async def test_offset_is_not_committed_while_the_handler_runs_and_is_redelivered
         started.set()
         await asyncio.Event().wait()  # never finishes: the consumer is stopped mid-handler
 
-    first = KafkaEventBus.from_settings(local_stack, **FAST)
-    await first.start()
-    await first.subscribe(topic, stuck, group_id=group)
-    await first.publish(topic, sent)
-    async with asyncio.timeout(20):
-        await started.wait()
-    assert await committed(local_stack, topic, group) is None
-    await first.aclose()
+    async with KafkaEventBus.from_settings(local_stack, **FAST) as first:
+        await first.subscribe(topic, stuck, group_id=group)
+        await first.publish(topic, sent)
+        async with asyncio.timeout(20):
+            await started.wait()
+        assert await committed(local_stack, topic, group) is None
     assert await committed(local_stack, topic, group) is None
 
     redelivered: list[Envelope] = []
