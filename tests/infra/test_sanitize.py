@@ -29,6 +29,7 @@ CANARY = "Canary9Secret"
         (f"host=h user=onex password={CANARY} dbname=x", "host=h user=onex password=*** dbname=x"),
         (f"Authorization: Bearer {CANARY}", "Authorization: ***"),
         (f"sent Bearer {CANARY}.xyz to vault", "sent Bearer *** to vault"),
+        (f"sent Token {CANARY}abcdefgh upstream", "sent Token *** upstream"),
         (f"vault token hvs.{CANARY}abcdefghijkl rejected", "vault token *** rejected"),
         (f"legacy s.{CANARY}abcdefghijklmno", "legacy ***"),
         (f'{{"password": "{CANARY}", "user": "onex"}}', '{"password": "***", "user": "onex"}'),
@@ -57,6 +58,9 @@ def test_sanitize_hides_secret_part_and_keeps_the_rest(text: str, expected: str)
         "kafka key=node-1 topic=dev.onex.evt.node-introspection.v1",
         "postgresql://onex@localhost:5432/onex",
         "correlation_id=5f0c2a8e-6d3b-4a51-9c55-0b7d7f4a3e21",
+        "Vault refused the token for read_secret (expired, revoked)",
+        "set credentials_source=settings or ONEX_CREDENTIALS_SOURCE=vault",
+        "token_ttl: 10s, password_file=/run/secrets/db, secret_path=secret/onex/postgres",
     ],
 )
 def test_sanitize_leaves_operational_text_alone(text: str) -> None:
@@ -92,7 +96,9 @@ def test_is_sensitive_key_recognises_credential_names(key: str) -> None:
     assert is_sensitive_key(key)
 
 
-@pytest.mark.parametrize("key", ["port", "host", "service_name", "entity_id", "topic"])
+@pytest.mark.parametrize(
+    "key", ["port", "host", "service_name", "entity_id", "topic", "credentials_source", "token_ttl"]
+)
 def test_is_sensitive_key_accepts_operational_names(key: str) -> None:
     assert not is_sensitive_key(key)
 

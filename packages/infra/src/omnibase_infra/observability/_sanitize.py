@@ -10,8 +10,14 @@ _SENSITIVE_WORD = (
     r"|api[_-]?key|(?:access|private|signing|encryption|master|client)[_-]?key"
 )
 # A key counts as sensitive when one of the words appears anywhere in it
-# (`db_password`, `X-Vault-Token`, `ONEX_VAULT__TOKEN`).
-_SENSITIVE_KEY = re.compile(rf"[\w.-]*(?:{_SENSITIVE_WORD})[\w.-]*", re.IGNORECASE)
+# (`db_password`, `X-Vault-Token`, `ONEX_VAULT__TOKEN`), unless it names where a secret
+# comes from or how long it lives rather than the secret (`credentials_source`, `token_ttl`).
+_NOT_A_SECRET_SUFFIX = "".join(
+    rf"(?<![_-]{suffix})" for suffix in ("source", "type", "ttl", "path", "file", "mount")
+)
+_SENSITIVE_KEY = re.compile(
+    rf"[\w.-]*(?:{_SENSITIVE_WORD})[\w.-]*{_NOT_A_SECRET_SUFFIX}", re.IGNORECASE
+)
 
 _PRIVATE_KEY_BLOCK = re.compile(
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.DOTALL
@@ -21,7 +27,12 @@ _PRIVATE_KEY_BLOCK = re.compile(
 _URL_PASSWORD = re.compile(
     r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@]*):(?P<pw>[^\s]*?)@(?=[^\s@/?#]*(?:[/?#\s'\"]|$))"
 )
-_AUTH_SCHEME = re.compile(r"\b(?P<scheme>Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
+# `Token <value>` only capitalised and with a token-sized value: "refused the token for x"
+# is prose, not a credential.
+_AUTH_SCHEME = re.compile(
+    r"\b(?:(?P<scheme>(?i:bearer|basic))\s+[A-Za-z0-9._~+/=-]+"
+    r"|(?P<token>Token)\s+[A-Za-z0-9._~+/=-]{16,})"
+)
 _KEY_VALUE = re.compile(
     # The look-behind starts a key only where a word starts: without it, a long run of word
     # characters costs quadratic time (seconds for a few kB, minutes for a large payload).
@@ -50,7 +61,7 @@ def _hide_value(match: re.Match[str]) -> str:
 _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_PRIVATE_KEY_BLOCK, REDACTED),
     (_URL_PASSWORD, rf"\g<head>:{REDACTED}@"),
-    (_AUTH_SCHEME, rf"\g<scheme> {REDACTED}"),
+    (_AUTH_SCHEME, lambda match: f"{match['scheme'] or match['token']} {REDACTED}"),
     (_KEY_VALUE, _hide_value),
     (_KNOWN_TOKENS, REDACTED),
     (_EMAIL, rf"{REDACTED}@\g<domain>"),
