@@ -169,20 +169,32 @@ async def test_an_announcement_keyed_by_another_id_is_rejected(
     assert "entity_id" in event.payload.reason
 
 
-@pytest.mark.parametrize(
-    "reason", [EnumNodeIntrospectionReason.REQUESTED, EnumNodeIntrospectionReason.REANNOUNCE]
-)
-async def test_an_active_node_announcing_the_same_registration_again_is_left_alone(
+async def test_an_active_node_answering_a_request_with_the_same_registration_is_left_alone(
     orchestrator: NodeRegistrationOrchestrator,
     registry: InMemoryRegistrationStore,
-    reason: EnumNodeIntrospectionReason,
 ) -> None:
     node_id = uuid4()
     registry.put(registration(node_id, EnumRegistrationState.ACTIVE))
+    requested = introspection(node_id, reason=EnumNodeIntrospectionReason.REQUESTED)
 
-    output = await orchestrator.handle(envelope(introspection(node_id, reason=reason)), now=T0)
+    output = await orchestrator.handle(envelope(requested), now=T0)
 
     assert output == ModelHandlerOutput()
+
+
+async def test_a_node_re_announcing_while_the_projection_still_shows_it_active_is_accepted(
+    orchestrator: NodeRegistrationOrchestrator,
+    registry: InMemoryRegistrationStore,
+) -> None:
+    # It read its expiry before the reducer stored it: the registry has let it go already.
+    node_id = uuid4()
+    registry.put(registration(node_id, EnumRegistrationState.ACTIVE))
+    again = introspection(node_id, reason=EnumNodeIntrospectionReason.REANNOUNCE)
+
+    event = only_event(await orchestrator.handle(envelope(again), now=T0))
+
+    assert isinstance(event.payload, ModelNodeRegistrationAccepted)
+    assert event.payload.ack_deadline == T0 + ACK_TIMEOUT
 
 
 @pytest.mark.parametrize(
@@ -296,6 +308,57 @@ async def test_liveness_is_judged_against_the_heartbeat_watermark_not_the_clock(
         watermark=T0 + timedelta(seconds=5),
         detected_at=much_later,
     )
+
+
+async def test_a_redelivered_announcement_is_decided_with_the_same_message_id(
+    orchestrator: NodeRegistrationOrchestrator,
+    registry: InMemoryRegistrationStore,
+) -> None:
+    node_id = uuid4()
+    raw = raw_introspection(node_id, {})
+    first = only_event(await decide(orchestrator, raw))
+    registry.put(registration(node_id, EnumRegistrationState.ACTIVE))
+    later = T0 + timedelta(seconds=5)
+
+    copy = only_event(await orchestrator.handle(orchestrator.parse_envelope(raw), now=later))
+    fresh = only_event(await decide(orchestrator, raw_introspection(node_id, {})))
+
+    # The reducer records decisions by message id: the copy's acceptance is dropped there.
+    assert isinstance(copy.payload, ModelNodeRegistrationAccepted)
+    assert copy.payload.accepted_at == later
+    assert copy.message_id == first.message_id
+    assert fresh.message_id != first.message_id
+
+
+async def test_a_redelivered_ack_is_decided_with_the_same_message_id(
+    orchestrator: NodeRegistrationOrchestrator,
+) -> None:
+    ack = envelope(
+        ModelNodeRegistrationAck(node_id=uuid4(), emitted_at=T0),
+        category=EnumMessageCategory.COMMAND,
+    )
+
+    first = only_event(await orchestrator.handle(ack, now=T0))
+    copy = only_event(await orchestrator.handle(ack, now=T0 + timedelta(seconds=1)))
+
+    assert copy.message_id == first.message_id
+
+
+async def test_the_decisions_of_one_tick_have_distinct_message_ids(
+    orchestrator: NodeRegistrationOrchestrator, registry: InMemoryRegistrationStore
+) -> None:
+    nodes = [uuid4() for _ in range(3)]
+    for node_id in nodes:
+        registry.put(registration(node_id, EnumRegistrationState.AWAITING_ACK, ack_deadline=T0))
+    expired = uuid4()
+    registry.put(registration(expired, EnumRegistrationState.ACTIVE, liveness_deadline=T0))
+    registry.set_watermark(T0 + timedelta(seconds=5))
+    now = T0 + timedelta(seconds=5)
+
+    output = await orchestrator.handle(tick(1, now), now=now)
+
+    assert {event.entity_id for event in output.events} == {str(n) for n in [*nodes, expired]}
+    assert len({event.message_id for event in output.events}) == 4
 
 
 async def test_the_orchestrator_needs_its_registry_and_settings() -> None:

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import TypeVar
+from uuid import UUID, uuid5
 
 from omnibase_core.contracts import ModelContract
 from omnibase_core.enums import EnumMessageCategory, EnumNodeKind
@@ -27,9 +28,14 @@ class HandlerContext:
     `event()`/`command()` build envelopes caused by the message being handled (same
     correlation id, causation id = its message id); `intent()` builds a reducer's intent;
     `run()` performs an effect operation with the contract's timeout and retry settings.
+
+    The message id of a built envelope is derived from the handled message's id (and the
+    node, the built message's category, type and entity, and how many such envelopes this
+    message already yielded): handling a redelivered copy of a message yields envelopes with
+    the same ids, so a consumer that records processed message ids drops their copies too.
     """
 
-    __slots__ = ("_contract", "_now", "envelope", "inputs", "projection")
+    __slots__ = ("_contract", "_issued", "_now", "envelope", "inputs", "projection")
 
     def __init__(  # positional too: one is built per message, and keywords cost more
         self,
@@ -45,6 +51,8 @@ class HandlerContext:
         self.projection = projection  # REDUCER: the current projection of envelope.entity_id
         # Workflow steps: the outputs of their dependencies by name.
         self.inputs = _NO_INPUTS if inputs is None else inputs
+        # How many envelopes of each kind this message yielded (shared with workflow steps).
+        self._issued: dict[str, int] | None = None
 
     @property
     def node_name(self) -> str:
@@ -68,13 +76,17 @@ class HandlerContext:
 
     def for_step(self, inputs: Mapping[str, object]) -> "HandlerContext":
         """The same context for a workflow step, with its dependencies' outputs."""
-        return HandlerContext(
+        step = HandlerContext(
             contract=self._contract,
             envelope=self.envelope,
             now=self._now,
             projection=self.projection,
             inputs=inputs,
         )
+        if self._issued is None:
+            self._issued = {}
+        step._issued = self._issued  # steps count together: their ids never collide
+        return step
 
     def event(self, payload: object, *, entity_id: str | None = None) -> Envelope:
         """An EVENT envelope carrying `payload`, caused by the message being handled."""
@@ -128,16 +140,28 @@ class HandlerContext:
         self, payload: object, category: EnumMessageCategory, entity_id: str | None
     ) -> Envelope:
         self._require(_EMITS[category], f"{category.name} messages")
+        message_type = type(payload).__name__
+        entity_id = entity_id or self.envelope.entity_id
         return ModelEventEnvelope[object](
-            message_type=type(payload).__name__,
+            message_id=self._child_id(category, message_type, entity_id),
+            message_type=message_type,
             category=category,
             correlation_id=self.envelope.correlation_id,
             causation_id=self.envelope.message_id,
-            entity_id=entity_id or self.envelope.entity_id,
+            entity_id=entity_id,
             emitted_at=self.now,
             producer=self.node_name,
             payload=payload,
         )
+
+    def _child_id(self, category: EnumMessageCategory, message_type: str, entity_id: str) -> UUID:
+        """The same id for the same output of the same message, however often it is handled."""
+        kind = f"{self.node_name}/{category.value}/{message_type}/{entity_id}"
+        if self._issued is None:
+            self._issued = {}
+        seen = self._issued.get(kind, 0)
+        self._issued[kind] = seen + 1
+        return uuid5(self.envelope.message_id, f"{kind}/{seen}")
 
     def _require(self, kinds: set[EnumNodeKind], what: str) -> None:
         if self.node_kind not in kinds:

@@ -21,8 +21,12 @@ from registration_orchestrator.handlers._admission import admit, service_for
 class HandlerNodeIntrospected:
     """Accept an announced node with an ack deadline, or reject an announcement with the reason.
 
-    A node that is already active with the same registration is left alone when it merely
-    re-announces (asked to, or after a hiccup); a node that (re)started is accepted again.
+    An active node answering an introspection request with the same registration is left
+    alone (no decision, no Consul write); a node that (re)started, or re-announces because it
+    read that the registry let it go, is accepted again even if the projection still shows
+    it active (the reducer may not have stored that ending yet; the acceptance lands behind
+    it on the node's partition). A redelivered announcement yields its acceptance with the
+    same message id again, which the reducer drops as already processed.
     """
 
     def __init__(self, container: ModelONEXContainer) -> None:
@@ -54,11 +58,13 @@ class HandlerNodeIntrospected:
 def _already_registered(
     current: ModelNodeRegistration | None, event: ModelNodeIntrospectionEvent
 ) -> bool:
-    """True for a re-announcement of an active node that changes nothing the registry keeps."""
+    """True for a requested re-announcement of an active node that changes nothing we keep."""
     if current is None or current.state is not EnumRegistrationState.ACTIVE:
         return False
-    if event.reason is EnumNodeIntrospectionReason.STARTUP:
-        return False  # a restarted node waits for its acceptance to ack it
+    if event.reason is not EnumNodeIntrospectionReason.REQUESTED:
+        # A restarted node waits for its acceptance to ack it; a re-announcing one was told
+        # it expired or timed out, which the projection may not show yet.
+        return False
     return (
         current.contract_fingerprint == event.contract_fingerprint
         and current.name == event.node_name
