@@ -13,9 +13,12 @@ from e2e_registry import Registry, announcement
 from omnibase_core.enums import EnumMessageCategory
 from omnibase_core.messaging import TOPIC_NODE_INTROSPECTION, TOPIC_NODE_REGISTRATION_DECISION
 from omnibase_core.models.events import ModelEventEnvelope
+from omnibase_infra.adapters.kafka import original_headers
 
 pytestmark = pytest.mark.usefixtures("local_stack")
 Payload = dict[str, object]
+GARBAGE = b"\xff\xfe\x00garbage not json {"
+GARBAGE_HEADERS = [("message_type", b"ModelNodeIntrospectionEvent"), ("trace", b"\x80\xff")]
 
 
 def _unknown_field(payload: Payload) -> None:
@@ -89,7 +92,7 @@ async def test_undecodable_bytes_go_to_the_dead_letter_topic_and_the_registry_ca
     producer = AIOKafkaProducer(bootstrap_servers=registry.settings.kafka.bootstrap_servers)
     await producer.start()
     try:
-        await producer.send_and_wait(topic, b"\xff\xfe not json {", key=key)
+        await producer.send_and_wait(topic, GARBAGE, key=key, headers=GARBAGE_HEADERS)
     finally:
         await producer.stop()
     node_id = uuid4()
@@ -99,9 +102,10 @@ async def test_undecodable_bytes_go_to_the_dead_letter_topic_and_the_registry_ca
     await eventually(lambda: registry.consul.registered(node_id), what="registered after")
     async with topic_reader(registry.settings.kafka.bootstrap_servers, f"{topic}.dlq") as reader:
         [dead] = await reader.until(lambda records: [r for r in records if r.key == key])
-    headers = {name: value.decode() for name, value in dead.headers}
-    # The DLQ keeps the payload as (secret-scrubbed) text: undecodable bytes become U+FFFD.
-    assert dead.value.endswith(b" not json {")
+    # The DLQ keeps the original record byte for byte (so it can be replayed as it was).
+    assert dead.value == GARBAGE
+    assert original_headers(dead.headers) == GARBAGE_HEADERS
+    headers = {name: value.decode() for name, value in dead.headers[len(GARBAGE_HEADERS) :]}
     assert int(headers["dlq_original_partition"]) in range(3)
     assert int(headers["dlq_original_offset"]) >= 0
     assert headers["dlq_original_topic"] == topic

@@ -18,8 +18,7 @@ import pytest
 import yaml
 from omnibase_core.contracts import ModelContract
 from omnibase_core.models.events import ModelEventEnvelope, ModelIntent
-from omnibase_infra.adapters.kafka import encode_envelope
-from omnibase_infra.adapters.kafka._dead_letter import dead_letter_message
+from omnibase_infra.adapters.kafka import dead_letter_record, encode_envelope
 from omnibase_infra.asyncapi import find_node_contracts, load_documented_node
 from omnibase_infra.cli import app
 from omnibase_infra.config import ModelOnexSettings
@@ -274,7 +273,8 @@ def test_dead_letter_records_match_the_documented_dead_letter_message(
         value,
         [(k, v.encode()) for k, v in headers.items()],
     )
-    _, dlq_headers = dead_letter_message(
+    dead = dead_letter_record(
         record, ValueError("broken"), attempts=3, group_id="g", sample_bytes=8, max_bytes=16
     )
+    dlq_headers = {name: value.decode() for name, value in dead.headers}
     _validator(doc, "#/components/messages/OnexDeadLetter/headers").validate(dlq_headers)

@@ -25,8 +25,10 @@ from omnibase_infra.adapters.kafka import (
     HEADER_ORIGINAL_SIZE,
     HEADER_ORIGINAL_TOPIC,
     HEADER_REASON,
+    HEADER_REDACTED,
     KafkaEventBus,
     dead_letter_topic,
+    original_headers,
 )
 from omnibase_infra.config import ModelOnexSettings
 from omnibase_infra.errors import InfraConnectionError, InfraUnavailableError
@@ -157,6 +159,12 @@ def headers_of(record: object) -> dict[str, str]:
     return {key: value.decode() for key, value in record.headers}  # type: ignore[attr-defined]
 
 
+def headers_of_dlq(record: object) -> dict[str, str]:
+    """A dead letter's own `dlq_*` headers (after the original record's, kept as bytes)."""
+    headers = record.headers  # type: ignore[attr-defined]
+    return {key: value.decode() for key, value in headers[len(original_headers(headers)) :]}
+
+
 async def test_published_envelope_carries_entity_key_routing_headers_and_json(
     bus: KafkaEventBus, local_stack: ModelOnexSettings
 ) -> None:
@@ -263,7 +271,7 @@ async def test_bad_input_goes_to_the_dlq_unretried_and_valid_messages_still_flow
 
     await wait_for(lambda: handled == ["valid"])
     dead = await read(local_stack, dead_letter_topic(topic), 4)
-    classes = [headers_of(record)[HEADER_ERROR_CLASS] for record in dead]
+    classes = [headers_of_dlq(record)[HEADER_ERROR_CLASS] for record in dead]
     assert classes == [
         "ValidationError",
         "ValidationError",
@@ -275,9 +283,40 @@ async def test_bad_input_goes_to_the_dlq_unretried_and_valid_messages_still_flow
     oversize = dead[3]
     assert headers_of(oversize)[HEADER_ORIGINAL_SIZE] == str(2 * 1024 * 1024)
     assert len(oversize.value) <= bus.config.dead_letter_sample_bytes  # type: ignore[attr-defined]
-    everything = "".join(json.dumps(headers_of(r)) + r.value.decode() for r in dead)  # type: ignore[attr-defined]
-    assert CANARY not in everything
+    everything = b"".join(b"".join(v for _, v in r.headers) + r.value for r in dead)  # type: ignore[attr-defined]
+    assert CANARY.encode() not in everything
+    assert dead[0].value == b"\xff\xfe{not json"  # type: ignore[attr-defined]
     assert handled == ["valid"]
+
+
+async def test_undecodable_bytes_come_out_of_the_dlq_byte_for_byte_with_key_and_headers(
+    bus: KafkaEventBus, local_stack: ModelOnexSettings
+) -> None:
+    topic, group = unique("dlq-bytes"), unique("group")
+    await create_topic(local_stack, topic)
+    garbage = b"\xff\xfe\x00garbage"
+    headers = [("message_type", b"ModelGreeting"), ("trace", b"\x80\xff"), ("trace", b"again")]
+    producer = AIOKafkaProducer(bootstrap_servers=local_stack.kafka.bootstrap_servers)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, garbage, key=b"\x00\xffkey", headers=headers)
+    finally:
+        await producer.stop()
+
+    async def handler(envelope: Envelope) -> None:
+        raise AssertionError("undecodable bytes reached the handler")
+
+    await bus.subscribe(topic, handler, group_id=group, decode=decode_greeting)
+
+    (dead,) = await read(local_stack, dead_letter_topic(topic), 1)
+    assert dead.value == garbage  # type: ignore[attr-defined]
+    assert dead.key == b"\x00\xffkey"  # type: ignore[attr-defined]
+    assert original_headers(dead.headers) == headers  # type: ignore[attr-defined]
+    meta = headers_of_dlq(dead)
+    assert meta[HEADER_ORIGINAL_TOPIC] == topic
+    assert meta[HEADER_ORIGINAL_OFFSET] == "0"
+    assert meta[HEADER_ERROR_CLASS] == "ValidationError"
+    assert HEADER_REDACTED not in meta
 
 
 async def test_offset_is_not_committed_while_the_handler_runs_and_is_redelivered_after_a_stop(

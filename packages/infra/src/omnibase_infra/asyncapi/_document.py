@@ -183,11 +183,13 @@ def _dead_letter_message(routing_headers: JsonSchemaValue) -> JsonSchemaValue:
         "name": DEAD_LETTER,
         "title": "Dead letter",
         "summary": "A consumed message the node could not handle, with where it came from and why.",
-        "description": "The value is the original value as secret-scrubbed UTF-8 text (clean "
-        "JSON is unchanged, so it can be replayed); a value above the size limit keeps only "
-        "its first bytes and `dlq_original_size` says how large it was.",
+        "description": "The original record byte for byte: its key, value and headers (which "
+        "come first; `dlq_original_headers` says how many), then the `dlq_*` headers. Only "
+        "secrets are changed (replaced with `***`, and `dlq_redacted` names the parts); a value "
+        "above the size limit keeps only its first bytes and `dlq_original_size` says how large "
+        "it was. Undecodable bytes stay as they were, so a dead letter can be replayed.",
         "headers": dead_letter_headers(routing_headers),
-        "payload": {"description": "The original value (usually a JSON envelope)."},
+        "payload": {"description": "The original value, unchanged (usually a JSON envelope)."},
         "bindings": kafka_key("The original record's key."),
     }
 

@@ -9,16 +9,15 @@ from pydantic.json_schema import JsonSchemaValue
 from omnibase_infra.adapters.kafka import (
     HEADER_ATTEMPTS,
     HEADER_CONSUMER_GROUP,
-    HEADER_CORRELATION_ID,
     HEADER_ERROR_CLASS,
     HEADER_FAILED_AT,
-    HEADER_MESSAGE_TYPE,
+    HEADER_ORIGINAL_HEADERS,
     HEADER_ORIGINAL_OFFSET,
     HEADER_ORIGINAL_PARTITION,
     HEADER_ORIGINAL_SIZE,
     HEADER_ORIGINAL_TOPIC,
     HEADER_REASON,
-    HEADER_SCHEMA_VERSION,
+    HEADER_REDACTED,
     encode_envelope,
 )
 
@@ -29,15 +28,19 @@ _DEAD_LETTER_HEADERS: dict[str, tuple[JsonSchemaValue, str]] = {
     HEADER_ORIGINAL_TOPIC: (_TEXT, "The topic the message was read from."),
     HEADER_ORIGINAL_PARTITION: (_COUNT, "Its partition."),
     HEADER_ORIGINAL_OFFSET: (_COUNT, "Its offset."),
+    HEADER_ORIGINAL_HEADERS: (_COUNT, "How many of the first headers are the original's."),
     HEADER_ERROR_CLASS: (_TEXT, "Why it was not handled: the error's class name."),
     HEADER_REASON: (_TEXT, "A short reason, secret-scrubbed (fields, never rejected values)."),
     HEADER_ATTEMPTS: (_COUNT, "How often the handler was tried (1 for bad input)."),
     HEADER_CONSUMER_GROUP: (_TEXT, "The consumer group that gave up on it."),
     HEADER_FAILED_AT: ({"type": "string", "format": "date-time"}, "When it was dead-lettered."),
     HEADER_ORIGINAL_SIZE: (_COUNT, "Set when the value was cut: the original size in bytes."),
+    HEADER_REDACTED: (
+        {"type": "string", "pattern": "^(key|value|headers)(,(key|value|headers))*$"},
+        "Set when a secret was replaced with `***`: which parts (key, value, headers).",
+    ),
 }
-# Copied from the original record when it had them.
-_KEPT_HEADERS = (HEADER_MESSAGE_TYPE, HEADER_CORRELATION_ID, HEADER_SCHEMA_VERSION)
+_OPTIONAL = (HEADER_ORIGINAL_SIZE, HEADER_REDACTED)
 
 
 def envelope_headers(
@@ -67,12 +70,12 @@ def envelope_headers(
 
 
 def dead_letter_headers(kept: JsonSchemaValue) -> JsonSchemaValue:
-    """The headers of a dead-letter record; `kept`: a message's headers, some copied over."""
+    """The headers of a dead-letter record; `kept`: a message's headers, all copied over first."""
     properties = {
-        name: {k: v for k, v in kept["properties"][name].items() if k != "const"}
-        for name in _KEPT_HEADERS
+        name: {k: v for k, v in schema.items() if k != "const"}
+        for name, schema in kept["properties"].items()
     }
-    required = [name for name in _DEAD_LETTER_HEADERS if name != HEADER_ORIGINAL_SIZE]
+    required = [name for name in _DEAD_LETTER_HEADERS if name not in _OPTIONAL]
     for name, (schema, description) in _DEAD_LETTER_HEADERS.items():
         properties[name] = {**schema, "description": description}
     return {"type": "object", "required": required, "properties": properties}

@@ -14,7 +14,8 @@ from omnibase_spi import EnvelopeHandler, Unsubscribe
 
 from omnibase_infra.adapters._config import build_config
 from omnibase_infra.adapters._guard import GuardedAdapter
-from omnibase_infra.adapters.kafka._dead_letter import dead_letter_message, dead_letter_topic
+from omnibase_infra.adapters.kafka._dead_letter import dead_letter_record, dead_letter_topic
+from omnibase_infra.adapters.kafka._dead_letter_producer import DeadLetterProducer
 from omnibase_infra.adapters.kafka._processor import BatchHandler, BatchProcessor
 from omnibase_infra.adapters.kafka._subscription import Subscription
 from omnibase_infra.adapters.kafka._translate import translate_kafka_error
@@ -74,6 +75,7 @@ class KafkaEventBus(GuardedAdapter):
             serializer=None,
         )
         self._subscriptions: list[Subscription] = []
+        self._dead_letters = DeadLetterProducer(self.config)
 
     @classmethod
     def from_settings(cls, settings: ModelOnexSettings, **overrides: object) -> Self:
@@ -115,8 +117,11 @@ class KafkaEventBus(GuardedAdapter):
             await client.close()
 
     async def aclose(self) -> None:
-        """Stop consuming (in-flight batches finish and commit), then close the producer."""
-        await self.broker.stop()
+        """Stop consuming (in-flight batches finish and commit), then close the producers."""
+        try:
+            await self.broker.stop()
+        finally:
+            await self._dead_letters.aclose()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -272,7 +277,7 @@ class KafkaEventBus(GuardedAdapter):
         self, group_id: str
     ) -> Callable[[Record, BaseException, int], Awaitable[None]]:
         async def write(record: Record, error: BaseException, attempts: int) -> None:
-            value, headers = dead_letter_message(
+            letter = dead_letter_record(
                 record,
                 error,
                 attempts=attempts,
@@ -283,11 +288,7 @@ class KafkaEventBus(GuardedAdapter):
 
             async def send() -> None:
                 async with asyncio.timeout(self.config.publish_timeout_seconds):
-                    await (
-                        await self._send(
-                            dead_letter_topic(record.topic), record.key, value, headers
-                        )
-                    )
+                    await self._dead_letters.send(dead_letter_topic(record.topic), letter)
 
             correlation = header(record.headers, "correlation_id")
             await self._guarded("dead_letter", send, _uuid_or_none(correlation))
