@@ -29,7 +29,7 @@ async def db(
 ) -> AsyncIterator[PostgresPoolManager]:
     async with PostgresPoolManager.from_settings(local_stack, database=registry_database) as db:
         await db.execute(
-            "TRUNCATE node_registrations, onex_processed_messages;"
+            "TRUNCATE node_registrations, onex_processed_messages, registration_outbox;"
             "UPDATE node_heartbeat_watermark SET watermark = '-infinity'"
         )
         yield db

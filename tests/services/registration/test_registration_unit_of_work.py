@@ -55,20 +55,47 @@ def unit(
     )
 
 
+def wire(intents: Sequence[ModelIntent]) -> list[dict[str, object]]:
+    return [intent.model_dump(mode="json") for intent in intents]
+
+
+@pytest.fixture
+def restarted(
+    db: PostgresPoolManager, store: PostgresRegistrationStore, reducer: NodeRegistrationReducer
+) -> RegistrationUnitOfWork:
+    """The same reducer's unit of work in the process started after a crash."""
+    return RegistrationUnitOfWork(
+        db,
+        PostgresRegistrationStore(db),
+        PostgresIdempotencyStore(db),
+        consumer="registration-reducer",
+        contract=reducer.contract,
+    )
+
+
 def wrap(*payloads: BaseModel) -> list[Envelope]:
     return [envelope(payload) for payload in payloads]
 
 
 async def apply(
-    unit: RegistrationUnitOfWork, reducer: NodeRegistrationReducer, batch: Sequence[Envelope]
+    unit: RegistrationUnitOfWork,
+    reducer: NodeRegistrationReducer,
+    batch: Sequence[Envelope],
+    *,
+    crash: bool = False,
 ) -> list[ModelIntent]:
-    """Run one batch as the runtime host does; the intents it would publish."""
+    """Run one batch as the runtime host does; the intents it publishes. With `crash` the
+    process dies after the commit: the intents are never published."""
 
     async def handle(envelope: Envelope, projection: object) -> ModelHandlerOutput:
         return await reducer.handle(envelope, projection=projection)
 
     outputs = await unit.run(batch, handle)
     assert len(outputs) == len(batch)
+    if not crash:
+        await unit.published(
+            [e for e, output in zip(batch, outputs, strict=True) if output.intents]
+        )
     return [intent for output in outputs for intent in output.intents]
 
 
@@ -151,6 +178,69 @@ async def test_redelivered_decisions_and_a_replayed_history_change_nothing(
 
     assert replayed == []
     assert await store.get(str(node_id)) == before
+
+
+async def test_a_decision_committed_but_never_published_yields_its_intents_again(
+    unit: RegistrationUnitOfWork,
+    restarted: RegistrationUnitOfWork,
+    reducer: NodeRegistrationReducer,
+    store: PostgresRegistrationStore,
+) -> None:
+    node_id = uuid4()
+    batch = wrap(accepted(node_id), accepted(uuid4()))
+
+    lost = await apply(unit, reducer, batch, crash=True)
+    stored = await store.get(str(node_id))
+    redelivered = await apply(restarted, reducer, batch)
+    duplicate = await apply(restarted, reducer, batch)
+
+    assert [i.intent_type for i in lost] == ["consul.register", "consul.register"]
+    assert wire(redelivered) == wire(lost)  # as published: the same JSON
+    assert duplicate == []
+    assert await store.get(str(node_id)) == stored  # applied once
+
+
+async def test_a_health_change_committed_but_never_published_is_sent_after_a_restart(
+    unit: RegistrationUnitOfWork,
+    restarted: RegistrationUnitOfWork,
+    reducer: NodeRegistrationReducer,
+) -> None:
+    node_id = uuid4()
+    await apply(unit, reducer, wrap(accepted(node_id), activated(node_id)))
+    beats = wrap(
+        heartbeat(node_id, 1, T0),
+        heartbeat(node_id, 2, T0, EnumNodeHealth.DEGRADED),
+        heartbeat(node_id, 3, T0 + timedelta(seconds=1), EnumNodeHealth.DEGRADED),
+    )
+
+    lost = await apply(unit, reducer, beats, crash=True)
+    redelivered = await apply(restarted, reducer, beats)
+    duplicate = await apply(restarted, reducer, beats)
+
+    assert [(i.intent_type, i.payload["health"]) for i in lost] == [("consul.register", "degraded")]
+    assert wire(redelivered) == wire(lost)  # as published: the same JSON
+    assert duplicate == []
+
+
+async def test_unpublished_intents_older_than_the_retention_are_pruned(
+    db: PostgresPoolManager,
+    store: PostgresRegistrationStore,
+    reducer: NodeRegistrationReducer,
+) -> None:
+    unit = RegistrationUnitOfWork(
+        db,
+        store,
+        PostgresIdempotencyStore(db),
+        consumer="registration-reducer",
+        contract=reducer.contract,
+        outbox_retention=timedelta(0),
+    )
+    stale = wrap(accepted(uuid4()))
+    await apply(unit, reducer, stale, crash=True)
+    await apply(unit, reducer, wrap(accepted(uuid4())))  # published: prunes the older entry
+
+    assert await db.fetchval("SELECT count(*) FROM registration_outbox") == 0
+    assert await apply(unit, reducer, stale) == []
 
 
 async def test_heartbeats_of_unknown_nodes_store_nothing_but_move_the_watermark(

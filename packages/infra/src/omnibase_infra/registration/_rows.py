@@ -7,12 +7,15 @@ from enum import Enum
 
 import asyncpg
 from omnibase_core.fsm import ModelFsmState
+from omnibase_core.models.events import ModelIntent
+from pydantic import TypeAdapter
 from pydantic_core import from_json, to_jsonable_python
 
 from omnibase_infra.registration.model_node_registration import ModelNodeRegistration
 
 TABLE = "node_registrations"
 WATERMARK_TABLE = "node_heartbeat_watermark"
+OUTBOX_TABLE = "registration_outbox"
 
 # The FSM state data keys the projection stores, each in the column of the same name, with
 # its PostgreSQL type. A reducer FSM may only `update` these keys.
@@ -121,3 +124,7 @@ def _dump(kind: str, value: object) -> object:
     if kind == "text":
         return value.value if isinstance(value, Enum) else str(value)
     return value
+
+
+# An outbox entry's intents, as JSON text.
+INTENTS: TypeAdapter[tuple[ModelIntent, ...]] = TypeAdapter(tuple[ModelIntent, ...])

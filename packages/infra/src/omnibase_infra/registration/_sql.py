@@ -2,6 +2,7 @@
 
 from omnibase_infra.registration._rows import (
     DATA_COLUMNS,
+    OUTBOX_TABLE,
     SELECT_COLUMNS,
     TABLE,
     WATERMARK_TABLE,
@@ -131,3 +132,20 @@ WITH mark AS (
 UPDATE {TABLE} AS r SET liveness_timeout_emitted_at = $1
 FROM due, mark WHERE r.node_id = due.node_id
 RETURNING r.node_id, r.liveness_deadline AS deadline, mark.judged_at"""
+
+# The outbox, keyed by consumer and message id; the intents travel as JSON text.
+RECORD_OUTBOX = f"""
+INSERT INTO {OUTBOX_TABLE} (consumer, message_id, intents)
+SELECT $1, u.message_id, u.intents::jsonb
+FROM unnest($2::uuid[], $3::text[]) AS u(message_id, intents)
+ON CONFLICT (consumer, message_id) DO UPDATE SET intents = EXCLUDED.intents, created_at = now()"""
+
+SELECT_OUTBOX = f"""
+SELECT message_id, intents::text FROM {OUTBOX_TABLE}
+WHERE consumer = $1 AND message_id = ANY($2::uuid[])"""
+
+# $3 = seconds after which any entry is dropped (its message can no longer come again).
+DELETE_OUTBOX = f"""
+DELETE FROM {OUTBOX_TABLE}
+WHERE (consumer = $1 AND message_id = ANY($2::uuid[]))
+    OR created_at < now() - $3 * interval '1 second'"""

@@ -6,6 +6,7 @@ from pathlib import Path
 from uuid import UUID
 
 from omnibase_core.fsm import ModelFsmState
+from omnibase_core.models.events import ModelIntent
 
 from omnibase_infra.adapters.postgres import PostgresIdempotencyStore, PostgresPoolManager
 from omnibase_infra.adapters.postgres import apply_migrations as _apply_migrations
@@ -13,6 +14,7 @@ from omnibase_infra.registration import _sql
 from omnibase_infra.registration._rows import (
     DATA_COLUMNS,
     HEARTBEAT_COLUMNS,
+    INTENTS,
     column_arrays,
     registration_from,
     state_from,
@@ -135,6 +137,30 @@ class PostgresRegistrationStore:
         """The heartbeat watermark, or None before the first heartbeat."""
         value = await self._db.fetchval(_sql.SELECT_WATERMARK)
         return value if isinstance(value, datetime) else None
+
+    async def record_outbox(
+        self, consumer: str, entries: Sequence[tuple[UUID, Sequence[ModelIntent]]]
+    ) -> None:
+        """Keep the intents each message (by id) caused until `forget_outbox` (one statement)."""
+        if entries:
+            ids = [message_id for message_id, _ in entries]
+            intents = [INTENTS.dump_json(tuple(caused)).decode() for _, caused in entries]
+            await self._db.execute(_sql.RECORD_OUTBOX, consumer, ids, intents)
+
+    async def outbox(
+        self, consumer: str, message_ids: Sequence[UUID]
+    ) -> dict[UUID, tuple[ModelIntent, ...]]:
+        """The intents still in the outbox of those of `message_ids` that have an entry."""
+        records = await self._db.fetch(_sql.SELECT_OUTBOX, consumer, list(message_ids))
+        return {record[0]: INTENTS.validate_json(record[1]) for record in records}
+
+    async def forget_outbox(
+        self, consumer: str, message_ids: Sequence[UUID], *, older_than: timedelta
+    ) -> None:
+        """Drop the entries of `message_ids` (published) and every entry older than `older_than`."""
+        await self._db.execute(
+            _sql.DELETE_OUTBOX, consumer, list(message_ids), older_than.total_seconds()
+        )
 
     async def claim_ack_timeouts(
         self, now: datetime, *, limit: int

@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from uuid import UUID
 
@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 Envelope = ModelEventEnvelope[object]
 # The runtime's handler: one message and its entity's current projection in, output out.
 Handle = Callable[[Envelope, object], Awaitable[ModelHandlerOutput]]
+_NOTHING = ModelHandlerOutput()
 
 
 @dataclass
@@ -44,17 +45,21 @@ class _Row:
 
 
 class RegistrationUnitOfWork:
-    """The registration reducer's unit of work (`ProtocolUnitOfWork` of the runtime host).
+    """The registration reducer's unit of work (`ProtocolOutboxUnitOfWork` of the runtime host).
 
-    In one transaction per batch: record each decision as processed (a redelivered one is
-    skipped and yields an empty output), lock and load the rows of every node in the batch,
-    fold the messages in order through `handle` (the reducer node and its contract FSM),
-    store the changed rows (heartbeat-only changes with one narrow UPDATE, the rest with one
-    upsert) and advance the heartbeat watermark. The runtime publishes the returned outputs'
-    intents only after the commit, then commits the offsets.
+    In one transaction per batch: record each decision as processed, lock and load the rows
+    of every node in the batch, fold the messages in order through `handle` (the reducer
+    node and its contract FSM), store the changed rows (heartbeat-only changes with one
+    narrow UPDATE, the rest with one upsert), advance the heartbeat watermark and keep the
+    intents of the batch in an outbox. The runtime publishes the returned outputs' intents
+    only after the commit, then calls `published` (which empties the outbox), then commits
+    the offsets.
 
-    Heartbeats are not recorded as processed: their sequence fences them. With a `cache`,
-    every commit that changed a row invalidates the registry query cache.
+    A message seen before (a processed decision, or a heartbeat its sequence fences) yields
+    its outbox entry again if its intents were never published (the reducer died between
+    commit and publish), else an empty output. Heartbeats are not recorded as processed:
+    their sequence fences them. With a `cache`, every commit that changed a row invalidates
+    the registry query cache. Outbox entries older than `outbox_retention` are dropped.
     """
 
     def __init__(
@@ -67,12 +72,14 @@ class RegistrationUnitOfWork:
         contract: ModelContract,
         contract_path: str = "contract.yaml",
         cache: ProtocolCache | None = None,
+        outbox_retention: timedelta = timedelta(days=7),
     ) -> None:
         self._db = db
         self._store = store
         self._idempotency = idempotency
         self._consumer = consumer
         self._cache = cache
+        self._outbox_retention = outbox_retention
         # A batch of heartbeats only needs the keys its transitions touch.
         self._heartbeat_keys = heartbeat_keys(contract, contract_path)
 
@@ -101,22 +108,48 @@ class RegistrationUnitOfWork:
             only = self._heartbeat_keys if all(beats) else None
             loaded = await self._store.load_states(ids, for_update=True, only=only)
             rows = {i: _Row(*loaded[i]) if i in loaded else _Row(None, 0) for i in ids}
-            outputs = []
-            for envelope, node_id, beat in zip(envelopes, node_ids, beats, strict=True):
-                if node_id is None:
-                    outputs.append(ModelHandlerOutput())
-                    continue
-                row = rows[node_id]
-                output = await handle(envelope, row.state)
-                _keep(output, row, envelope, beat)
-                outputs.append(output)
+            outputs, seen = await _fold(envelopes, node_ids, beats, rows, handle)
             await self._store_rows(rows, correlation_id)
             newest = _newest_heartbeat(envelopes, beats)
             if newest is not None:
                 await self._store.advance_watermark(newest)
+            await self._keep_outbox(envelopes, outputs, seen)
         if self._cache is not None and any(row.changed for row in rows.values()):
             await self._invalidate_cache(self._cache)
         return outputs
+
+    async def published(self, envelopes: Sequence[Envelope]) -> None:
+        """Empty the outbox of `envelopes` (their outputs are published) and of stale entries.
+
+        A failure is only logged: the intents went out; a redelivery would send them again.
+        """
+        message_ids = [envelope.message_id for envelope in envelopes]
+        try:
+            await self._store.forget_outbox(
+                self._consumer, message_ids, older_than=self._outbox_retention
+            )
+        except RuntimeHostError as error:
+            logger.warning("published intents left in the outbox: %s", sanitize(str(error)))
+
+    async def _keep_outbox(
+        self, envelopes: Sequence[Envelope], outputs: list[ModelHandlerOutput], seen: list[int]
+    ) -> None:
+        """Record the new outputs' intents; give the messages seen before their unpublished ones."""
+        new = [
+            (envelope.message_id, output.intents)
+            for i, (envelope, output) in enumerate(zip(envelopes, outputs, strict=True))
+            if output.intents and i not in seen
+        ]
+        await self._store.record_outbox(self._consumer, new)
+        if not seen:
+            return
+        unpublished = await self._store.outbox(
+            self._consumer, [envelopes[i].message_id for i in seen]
+        )
+        for i in seen:
+            intents = unpublished.get(envelopes[i].message_id)
+            if intents is not None:
+                outputs[i] = ModelHandlerOutput(intents=intents)
 
     @staticmethod
     async def _invalidate_cache(cache: ProtocolCache) -> None:
@@ -155,17 +188,41 @@ class RegistrationUnitOfWork:
             )
 
 
-def _keep(output: ModelHandlerOutput, row: _Row, envelope: Envelope, beat: bool) -> None:
-    """Take the new state of `output` into `row`, if it is one worth storing."""
+async def _fold(
+    envelopes: Sequence[Envelope],
+    node_ids: list[UUID | None],
+    beats: list[bool],
+    rows: dict[UUID, _Row],
+    handle: Handle,
+) -> tuple[list[ModelHandlerOutput], list[int]]:
+    """Each message's output, and the positions of those that may have come before (skipped
+    decisions, heartbeats that changed nothing): their outbox entries decide what they give."""
+    outputs: list[ModelHandlerOutput] = []
+    seen: list[int] = []
+    for index, (envelope, node_id, beat) in enumerate(zip(envelopes, node_ids, beats, strict=True)):
+        if node_id is None:
+            outputs.append(_NOTHING)
+            seen.append(index)
+            continue
+        output = await handle(envelope, rows[node_id].state)
+        if not _keep(output, rows[node_id], envelope, beat) and beat:
+            seen.append(index)
+        outputs.append(output)
+    return outputs, seen
+
+
+def _keep(output: ModelHandlerOutput, row: _Row, envelope: Envelope, beat: bool) -> bool:
+    """Take the new state of `output` into `row`, if it is one worth storing; True if so."""
     state = output.projection
     if not isinstance(state, ModelFsmState) or _unchanged(state, row.state):
-        return  # the FSM rejected the message, or it changed nothing
+        return False  # the FSM rejected the message, or it changed nothing
     if row.state is None and not state.data:
-        return  # still nothing worth a row (e.g. a rejected announcement)
+        return False  # still nothing worth a row (e.g. a rejected announcement)
     row.state = state
     row.changed = True
     row.heartbeats_only &= beat
     row.message_id = envelope.message_id
+    return True
 
 
 def _unchanged(new: ModelFsmState, old: ModelFsmState | None) -> bool:

@@ -17,9 +17,13 @@ from omnibase_core.nodes import (
 
 from omnibase_infra.adapters.kafka import EnvelopeDecoder
 from omnibase_infra.runtime.host._logging import CORRELATION_ID
-from omnibase_infra.runtime.host._outputs import OutputRoutes
+from omnibase_infra.runtime.host._outputs import Outgoing, OutputRoutes
 from omnibase_infra.runtime.host.protocol_publisher import ProtocolPublisher
-from omnibase_infra.runtime.host.protocol_unit_of_work import HandleMessage, ProtocolUnitOfWork
+from omnibase_infra.runtime.host.protocol_unit_of_work import (
+    HandleMessage,
+    ProtocolOutboxUnitOfWork,
+    ProtocolUnitOfWork,
+)
 
 Envelope = ModelEventEnvelope[object]
 Node = NodeEffect | NodeCompute | NodeReducer | NodeOrchestrator
@@ -53,17 +57,24 @@ class NodePipeline:
         self._publisher = publisher
         self._routes = OutputRoutes(node.contract, env)
         self._unit_of_work = unit_of_work or DirectUnitOfWork()
+        outbox = unit_of_work if isinstance(unit_of_work, ProtocolOutboxUnitOfWork) else None
+        self._published = outbox.published if outbox is not None else None
 
     async def handle_batch(self, envelopes: Sequence[Envelope]) -> None:
-        """Handle `envelopes` in one unit of work, then publish every output (and wait)."""
+        """Handle `envelopes` in one unit of work, then publish every output (and wait), then
+        tell an outbox unit of work which messages' outputs went out."""
         outputs = await self._unit_of_work.run(envelopes, self._handle)
-        outgoing = [
-            message
-            for envelope, output in zip(envelopes, outputs, strict=True)
-            for message in self._routes.outgoing(envelope, output)
-        ]
+        outgoing: Outgoing = []
+        sources: list[Envelope] = []
+        for envelope, output in zip(envelopes, outputs, strict=True):
+            messages = self._routes.outgoing(envelope, output)
+            if messages:
+                outgoing += messages
+                sources.append(envelope)
         if outgoing:
             await self._publisher.publish_many(outgoing)
+            if self._published is not None:
+                await self._published(sources)
 
     async def _handle(self, envelope: Envelope, projection: object) -> ModelHandlerOutput:
         token = CORRELATION_ID.set(envelope.correlation_id)
