@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator
 import pytest
 from omnibase_core.container import ModelONEXContainer
 from omnibase_core.enums import EnumMessageCategory
-from omnibase_core.models.events import ModelIntent
+from omnibase_core.models.events import ModelEventEnvelope, ModelIntent
 from omnibase_core.models.generated import EnumConsulOperation, ModelConsulRegistrationResult
+from omnibase_core.nodes import ModelHandlerOutput
 from omnibase_infra.adapters.consul import ConsulAdapter, ModelConsulServiceInstance
 from omnibase_infra.config import ModelOnexSettings
+from omnibase_infra.runtime import ProtocolUnitOfWork
 from omnibase_spi import ProtocolServiceDiscovery
 from registration_builders import T0, envelope, service
-from registry_effect import NodeRegistryEffect
+from registry_effect import NodeConcurrentUnitOfWork, NodeRegistryEffect
 from registry_effect.wiring import wire
 
 pytestmark = pytest.mark.usefixtures("local_stack")
@@ -44,9 +46,10 @@ def consul(effect: NodeRegistryEffect) -> ConsulAdapter:
     return adapter
 
 
-async def carry_out(
+def consumed(
     effect: NodeRegistryEffect, payload: dict[str, object], kind: str, node_id: str
-) -> ModelConsulRegistrationResult:
+) -> ModelEventEnvelope[object]:
+    """The intent as the effect receives it from Kafka."""
     intent = ModelIntent(
         intent_type=kind,
         target="consul",
@@ -57,7 +60,13 @@ async def carry_out(
     wire_format = envelope(
         intent, entity_id=node_id, category=EnumMessageCategory.INTENT
     ).model_dump_json()
-    output = await effect.handle(effect.parse_envelope(wire_format, "ModelIntent"), now=T0)
+    return effect.parse_envelope(wire_format, "ModelIntent")
+
+
+async def carry_out(
+    effect: NodeRegistryEffect, payload: dict[str, object], kind: str, node_id: str
+) -> ModelConsulRegistrationResult:
+    output = await effect.handle(consumed(effect, payload, kind, node_id), now=T0)
     [event] = output.events
     assert isinstance(event.payload, ModelConsulRegistrationResult)
     return event.payload
@@ -85,7 +94,7 @@ async def test_a_node_is_registered_under_its_id_and_deregistered_idempotently(
             "meta": {"node_id": str(node_id), "team": "orders", "secret_sauce": "x"},
         }
     )
-    register = {"service": entry.model_dump(mode="json"), "health": "degraded"}
+    register: dict[str, object] = {"service": entry.model_dump(mode="json"), "health": "degraded"}
 
     first = await carry_out(effect, register, "consul.register", str(node_id))
     await carry_out(effect, register, "consul.register", str(node_id))
@@ -103,3 +112,38 @@ async def test_a_node_is_registered_under_its_id_and_deregistered_idempotently(
     assert set(registered.tags) == {"effect", "v1.2.0", "health-degraded"}
     assert registered.meta == {"node_id": str(node_id), "team": "orders"}  # allow-listed only
     assert after == []
+
+
+async def test_a_batch_registers_distinct_nodes_at_once_keeping_each_nodes_order(
+    effect: NodeRegistryEffect, consul: ConsulAdapter
+) -> None:
+    unit_of_work = effect.container.resolve(ProtocolUnitOfWork)
+    assert isinstance(unit_of_work, NodeConcurrentUnitOfWork)
+    name = f"onex-test-batch-{uuid.uuid4().hex[:8]}"
+    ids = [str(uuid.uuid4()) for _ in range(24)]
+
+    def register(node_id: str) -> ModelEventEnvelope[object]:
+        entry = service(uuid.UUID(node_id)).model_copy(
+            update={"service_name": name, "health_check_url": None}
+        )
+        payload: dict[str, object] = {"service": entry.model_dump(mode="json"), "health": "healthy"}
+        return consumed(effect, payload, "consul.register", node_id)
+
+    gone = consumed(effect, {"service_id": ids[0]}, "consul.deregister", ids[0])
+    batch = [register(ids[0]), *(register(node_id) for node_id in ids[1:]), gone]
+
+    async def handle(message: ModelEventEnvelope[object], projection: object) -> ModelHandlerOutput:
+        return await effect.handle(message, projection=projection, now=T0)
+
+    outputs = await unit_of_work.run(batch, handle)
+
+    results = [output.events[0].payload for output in outputs]
+    assert [(r.service_id, r.operation) for r in results] == [  # type: ignore[attr-defined]
+        *((node_id, EnumConsulOperation.REGISTER) for node_id in ids),
+        (ids[0], EnumConsulOperation.DEREGISTER),
+    ]
+    async with asyncio.timeout(10):
+        while {i.service_id for i in await consul.catalog_instances(name)} != set(ids[1:]):
+            await asyncio.sleep(0.05)
+    for node_id in ids[1:]:
+        await consul.deregister_service(node_id)

@@ -18,6 +18,9 @@ class ModelRegistrationSettings(BaseModel):
     # Node metadata keys copied into the Consul service meta (besides id, type, version and
     # contract fingerprint, which are always there).
     consul_meta_keys: tuple[str, ...] = ()
+    # The registry effect carries out the intents of this many distinct nodes of a batch at
+    # once (one node's intents stay in order); 1 is one Consul call at a time.
+    effect_concurrency: int = Field(default=16, ge=1, le=256)
     # Registry queries (`onex nodes`, GET /registry/nodes) are cached in Valkey this long at
     # most; the reducer invalidates the cache on every change, so this is only a safety net.
     query_cache_ttl_seconds: float = Field(default=5.0, gt=0, le=3600)
