@@ -81,12 +81,6 @@ async def _produce_again(registry: Registry, records: Sequence[ConsumerRecord]) 
         await producer.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="registration-orchestrator keeps no record of handled announcements: a copy of a "
-    "startup announcement is accepted again (new decision, ack deadline reset, second Consul "
-    "register; a copy arriving after the ack puts an active node back to awaiting_ack)",
-)
 async def test_an_announcement_and_ack_delivered_twice_register_the_node_once(
     registry: Registry,
 ) -> None:

@@ -75,13 +75,6 @@ async def _beaten_since(registry: Registry, node_id: object, sequence: int) -> b
     return row is not None and (row["heartbeat_sequence"] or 0) >= sequence
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="race in registration-orchestrator: the node re-announces as soon as it reads its "
-    "expiry, and when the orchestrator reads the projection before the reducer has stored "
-    "that expiry it sees the node still active and skips the announcement (it skips every "
-    "reason but startup), so the node is never registered again",
-)
 async def test_a_node_that_stops_beating_expires_leaves_consul_and_is_registered_again(
     registry: Registry,
 ) -> None:
