@@ -13,6 +13,7 @@ table). Ratio: ours / the slower raw rate (target >= 0.8). Also printed: when ea
 
 Needs the local stack (`onex infra up`). Run:
 uv run python bench/bench_b3_registrations.py [--nodes 2000] [--fetch-max-wait-ms MS]
+    [--effect-concurrency K]
 """
 
 import argparse
@@ -397,11 +398,14 @@ def report_stages(result: PipelineRun, n: int) -> None:
     print(f"  rows all present (polled every 20 ms) at {(result.rows_at - start) * 1000:.0f} ms")
 
 
-async def main(n: int, fetch_max_wait_ms: int | None) -> None:
+async def main(n: int, fetch_max_wait_ms: int | None, effect_concurrency: int | None) -> None:
+    if effect_concurrency is not None:  # the services inherit this environment
+        os.environ["ONEX_REGISTRATION__EFFECT_CONCURRENCY"] = str(effect_concurrency)
     settings = load_settings()
     async with pipeline(settings, fetch_max_wait_ms=fetch_max_wait_ms) as run:
         print(versions(settings, ".".join(map(str, run.db.get_server_version()[:2]))))
         print(f"N = {n:,} registrations; services' Kafka timings {run.kafka_settings}")
+        print(f"registry effect: {settings.registration.effect_concurrency} nodes at once")
         print(f"before: {load()}")
         pg = await raw_postgres(await raw_upsert(run.db), [uuid4() for _ in range(n)])
         raw_ids = [uuid4() for _ in range(n)]
@@ -433,5 +437,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=2000)
     parser.add_argument("--fetch-max-wait-ms", type=int, default=None)
+    parser.add_argument(
+        "--effect-concurrency",
+        type=int,
+        default=None,
+        help="nodes the registry effect carries out at once (default: the setting, 16; "
+        "1 = one Consul call at a time, as before)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.nodes, args.fetch_max_wait_ms))
+    asyncio.run(main(args.nodes, args.fetch_max_wait_ms, args.effect_concurrency))
