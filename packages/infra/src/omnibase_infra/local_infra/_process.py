@@ -1,5 +1,6 @@
 """Detached server processes: spawn, pid files, liveness, stop, and free-port checks."""
 
+import atexit
 import contextlib
 import errno
 import os
@@ -19,6 +20,15 @@ from omnibase_infra.local_infra.model_server_process import ModelServerProcess
 # Servers started by this Python process. Holding them keeps `Popen.__del__` from warning
 # about a still-running child, and polling them reaps the ones that exited (no zombies).
 _children: list[subprocess.Popen[bytes]] = []
+
+
+@atexit.register
+def _leave_servers_running() -> None:
+    """The servers outlive this process on purpose: let go of them without a warning."""
+    for child in _children:
+        if child.poll() is None:
+            child.returncode = 0  # Popen has no detach; a known return code ends its tracking
+    _children.clear()
 
 
 def read_record(pid_path: Path) -> ModelServerProcess | None:
