@@ -222,6 +222,20 @@ async def test_a_health_change_committed_but_never_published_is_sent_after_a_res
     assert duplicate == []
 
 
+async def test_a_second_copy_of_a_message_in_the_same_batch_publishes_nothing(
+    unit: RegistrationUnitOfWork,
+    restarted: RegistrationUnitOfWork,
+    reducer: NodeRegistrationReducer,
+) -> None:
+    decision = envelope(accepted(uuid4()))
+
+    first = await apply(unit, reducer, [decision, decision], crash=True)
+    redelivered = await apply(restarted, reducer, [decision, decision])
+
+    assert [i.intent_type for i in first] == ["consul.register"]
+    assert wire(redelivered) == wire(first)
+
+
 async def test_unpublished_intents_older_than_the_retention_are_pruned(
     db: PostgresPoolManager,
     store: PostgresRegistrationStore,

@@ -134,22 +134,25 @@ class RegistrationUnitOfWork:
     async def _keep_outbox(
         self, envelopes: Sequence[Envelope], outputs: list[ModelHandlerOutput], seen: list[int]
     ) -> None:
-        """Record the new outputs' intents; give the messages seen before their unpublished ones."""
+        """Give the messages seen before their unpublished intents, then record the new ones'.
+
+        Looked up first (and given once), so a second copy of a message in the same batch
+        gets nothing.
+        """
+        if seen:
+            unpublished = await self._store.outbox(
+                self._consumer, [envelopes[i].message_id for i in seen]
+            )
+            for i in seen:
+                intents = unpublished.pop(envelopes[i].message_id, None)
+                if intents is not None:
+                    outputs[i] = ModelHandlerOutput(intents=intents)
         new = [
             (envelope.message_id, output.intents)
             for i, (envelope, output) in enumerate(zip(envelopes, outputs, strict=True))
             if output.intents and i not in seen
         ]
         await self._store.record_outbox(self._consumer, new)
-        if not seen:
-            return
-        unpublished = await self._store.outbox(
-            self._consumer, [envelopes[i].message_id for i in seen]
-        )
-        for i in seen:
-            intents = unpublished.get(envelopes[i].message_id)
-            if intents is not None:
-                outputs[i] = ModelHandlerOutput(intents=intents)
 
     @staticmethod
     async def _invalidate_cache(cache: ProtocolCache) -> None:
