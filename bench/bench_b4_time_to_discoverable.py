@@ -169,35 +169,39 @@ async def ours(run: Pipeline, count: int, per_second: float) -> dict[str, list[f
     }
 
 
-HandlerTimes = dict[tuple[str, str], tuple[float, float]]
+HandlerTimes = dict[tuple[str, str], tuple[float, float, float, float]]
+# Per (service, topic): seconds in handlers, handler calls, messages handled, failed calls.
+_HANDLER_METRICS = (
+    "onex_handler_latency_seconds_sum",
+    "onex_handler_latency_seconds_count",
+    "onex_messages_processed_total",
+    "onex_messages_failed_total",
+)
 
 
 async def handler_times(run: Pipeline) -> HandlerTimes:
-    """(service, topic) -> (seconds in handlers, handler calls) from each service's /metrics."""
-    found: HandlerTimes = {}
+    """(service, topic) -> (seconds in handlers, calls, messages, failures) from /metrics."""
+    found: dict[tuple[str, str], list[float]] = {}
     for name, process in run.services.processes.items():
         samples = await process.metrics()
         for (metric, labels), value in samples.items():
-            topic = dict(labels).get("topic", "")
-            if metric == "onex_handler_latency_seconds_sum":
-                found[name, topic] = (value, found.get((name, topic), (0.0, 0.0))[1])
-            elif metric == "onex_handler_latency_seconds_count":
-                found[name, topic] = (found.get((name, topic), (0.0, 0.0))[0], value)
-    return found
+            if metric in _HANDLER_METRICS:
+                topic = dict(labels).get("topic", "")
+                found.setdefault((name, topic), [0.0] * 4)[_HANDLER_METRICS.index(metric)] = value
+    return {key: (v[0], v[1], v[2], v[3]) for key, v in found.items()}
 
 
 def report_handlers(before: HandlerTimes, after: HandlerTimes, env: str) -> None:
     """Time spent inside each service's handler (one call per fetched batch) during our run."""
-    for (name, topic), (seconds, calls) in sorted(after.items()):
-        spent, batches = (
-            seconds - before.get((name, topic), (0.0, 0.0))[0],
-            calls - before.get((name, topic), (0.0, 0.0))[1],
-        )
+    for (name, topic), now in sorted(after.items()):
+        then = before.get((name, topic), (0.0, 0.0, 0.0, 0.0))
+        spent, batches, messages, failed = (a - b for a, b in zip(now, then, strict=True))
         if batches:
             short = topic.removeprefix(f"{env}.onex.")
             print(
-                f"  {name:<26} {short:<34} {batches:5.0f} batches, "
-                f"{spent / batches * 1e3:6.1f} ms per batch, {spent:6.2f} s in all"
+                f"  {name:<26} {short:<34} {batches:5.0f} calls ({messages:5.0f} messages, "
+                f"{failed:3.0f} failed), {spent / batches * 1e3:6.1f} ms per call, "
+                f"{spent:6.2f} s in all"
             )
 
 

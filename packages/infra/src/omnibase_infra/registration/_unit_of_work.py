@@ -15,7 +15,7 @@ from omnibase_core.nodes import ModelHandlerOutput
 from omnibase_spi import ProtocolCache, ProtocolIdempotencyStore
 
 from omnibase_infra.adapters.kafka import MessageRejectedError
-from omnibase_infra.adapters.postgres import PostgresPoolManager
+from omnibase_infra.adapters.postgres import PostgresIdempotencyStore, PostgresPoolManager
 from omnibase_infra.enums import EnumInfraTransportType
 from omnibase_infra.errors import ModelInfraErrorContext, RuntimeHostError
 from omnibase_infra.observability import sanitize
@@ -100,8 +100,9 @@ class RegistrationUnitOfWork:
         beats = [envelope.message_type == HEARTBEAT for envelope in envelopes]
         async with self._db.transaction(correlation_id=correlation_id):
             # A decision already processed (redelivered) yields no node id: it is skipped.
+            fresh = await self._mark_processed(envelopes, beats)
             node_ids = [
-                _node_id(envelope) if beat or await self._mark_processed(envelope) else None
+                _node_id(envelope) if beat or _take(fresh, envelope.message_id) else None
                 for envelope, beat in zip(envelopes, beats, strict=True)
             ]
             ids = {node_id for node_id in node_ids if node_id is not None}
@@ -162,9 +163,13 @@ class RegistrationUnitOfWork:
         except RuntimeHostError as error:
             logger.warning("registry cache not invalidated: %s", sanitize(str(error)))
 
-    async def _mark_processed(self, envelope: Envelope) -> bool:
-        """Record a decision as processed; False if it already was."""
-        return await self._idempotency.mark_processed(self._consumer, envelope.message_id)
+    async def _mark_processed(self, envelopes: Sequence[Envelope], beats: list[bool]) -> set[UUID]:
+        """Record the batch's decisions as processed; the ids of those that were not before."""
+        ids = [e.message_id for e, beat in zip(envelopes, beats, strict=True) if not beat]
+        store = self._idempotency
+        if isinstance(store, PostgresIdempotencyStore):  # one round trip, not one per decision
+            return await store.mark_many_processed(self._consumer, ids)
+        return {i for i in dict.fromkeys(ids) if await store.mark_processed(self._consumer, i)}
 
     async def _store_rows(self, rows: dict[UUID, _Row], correlation_id: UUID) -> None:
         heartbeats: list[ModelProjectionWrite] = []
@@ -189,6 +194,14 @@ class RegistrationUnitOfWork:
                     target_name=TABLE,
                 ),
             )
+
+
+def _take(fresh: set[UUID], message_id: UUID) -> bool:
+    """Whether `message_id` is new; a second copy of it in the same batch is not."""
+    if message_id in fresh:
+        fresh.discard(message_id)
+        return True
+    return False
 
 
 async def _fold(

@@ -41,8 +41,10 @@ class HandlerNodeIntrospected:
         event = admit(envelope, context.now)
         if isinstance(event, ModelNodeRegistrationRejected):
             return ModelHandlerOutput(events=(context.event(event),))
-        current = await self._registry.get(str(event.node_id))
-        if _already_registered(current, event):
+        # Only a requested re-announcement may be skipped: the others need no registry read.
+        if event.reason is EnumNodeIntrospectionReason.REQUESTED and _already_registered(
+            await self._registry.get(str(event.node_id)), event
+        ):
             return ModelHandlerOutput()
         service = service_for(event, self._settings.consul_meta_keys)
         accepted = ModelNodeRegistrationAccepted(
