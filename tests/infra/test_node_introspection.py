@@ -530,6 +530,23 @@ async def test_node_acks_its_own_acceptance_only(
     assert ack.entity_id == str(me)
 
 
+async def test_decisions_are_matched_by_their_node_id_key_then_by_payload(
+    make_node: NodeFactory, bus: InMemoryEventBus, seen: Recorder, clocks: Clocks
+) -> None:
+    node = await make_node()
+    me = (await node.start_introspection()).node_id
+    await node.stop_heartbeat()
+    decisions = topic(TOPIC_NODE_REGISTRATION_DECISION)
+
+    keyed_by_another = accepted(me, clocks.utc).model_copy(update={"entity_id": str(uuid4())})
+    await bus.publish(decisions, keyed_by_another)
+    assert seen.on(TOPIC_NODE_REGISTRATION_ACK) == []
+
+    not_keyed_by_a_node = accepted(me, clocks.utc).model_copy(update={"entity_id": "all"})
+    await bus.publish(decisions, not_keyed_by_a_node)
+    assert len(seen.on(TOPIC_NODE_REGISTRATION_ACK)) == 1
+
+
 def let_go(node_id: UUID, at: datetime) -> list[ModelEventEnvelope[BaseModel]]:
     """An ack time-out and a liveness expiry for `node_id`."""
     decisions: list[BaseModel] = [

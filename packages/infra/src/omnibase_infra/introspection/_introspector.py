@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from omnibase_core.enums import EnumMessageCategory
 from omnibase_core.messaging import (
@@ -208,7 +209,7 @@ class NodeIntrospector:
 
     async def on_decision(self, envelope: Envelope) -> None:
         """Ack this node's acceptance; re-announce when the registry let it go while alive."""
-        if self._stale(envelope):
+        if self._stale(envelope) or _about_another_node(envelope, self.node_id):
             return
         kind, payload = envelope.message_type, _plain(envelope.payload)
         if kind == ACCEPTED:
@@ -285,3 +286,11 @@ def _plain(payload: object) -> object:
 
 def _brief(error: BaseException) -> str:
     return f"{type(error).__name__}: {sanitize(str(error))}"
+
+
+def _about_another_node(envelope: Envelope, node_id: UUID) -> bool:
+    """Whether a decision is keyed by another node's id (most are: skip them unread)."""
+    try:
+        return UUID(envelope.entity_id) != node_id
+    except ValueError:
+        return False  # not keyed by a node id: its payload decides
