@@ -71,11 +71,11 @@ def state_from(record: asyncpg.Record, data_columns: tuple[str, ...]) -> ModelFs
     """The row as the reducer's FSM sees it: the state name and the data keys selected.
 
     `record` is a row of `select_states(data_columns)`: node_id, state, version, then the
-    data columns in that order.
+    data columns in that order (columns after them are not read).
     """
     data = {
         key: from_json(value) if key in _JSON_COLUMNS else value
-        for key, value in zip(data_columns, record[3:], strict=True)
+        for key, value in zip(data_columns, record[3 : 3 + len(data_columns)], strict=True)
         if value is not None
     }
     return ModelFsmState(name=record[1], data=data)

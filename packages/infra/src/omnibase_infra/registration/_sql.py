@@ -21,6 +21,19 @@ def select_states(data_columns: tuple[str, ...], *, for_update: bool) -> str:
     return f"{query} ORDER BY node_id FOR UPDATE" if for_update else query
 
 
+def mark_and_select_states(data_columns: tuple[str, ...]) -> str:
+    """`select_states(for_update=True)` that also records messages as processed (in the
+    table of `PostgresIdempotencyStore`): $1 node ids, $2 consumer, $3 message ids. The last
+    column holds the ids newly recorded (after a row of NULLs if no node is stored)."""
+    return f"""
+WITH fresh AS (
+    INSERT INTO onex_processed_messages (consumer, message_id)
+    SELECT $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING RETURNING message_id
+), locked AS ({select_states(data_columns, for_update=True)})
+SELECT locked.*, (SELECT array_agg(message_id) FROM fresh) AS fresh
+FROM (VALUES (0)) AS one LEFT JOIN locked ON true"""
+
+
 _WRITTEN = {"node_id": "uuid", "state": "text", **DATA_COLUMNS}
 _WRITTEN |= {"last_applied_message_id": "uuid", "version": "int8"}
 _NOT_NULL_JSON = {"capabilities": "'[]'", "endpoints": "'{}'", "metadata": "'{}'"}

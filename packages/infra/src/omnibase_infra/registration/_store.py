@@ -92,6 +92,19 @@ class PostgresRegistrationStore:
         records = await self._db.fetch(query, list(set(node_ids)))  # the SQL orders the locks
         return {record[0]: (state_from(record, columns), record[2]) for record in records}
 
+    async def mark_and_load_states(
+        self, consumer: str, message_ids: Sequence[UUID], node_ids: Iterable[UUID]
+    ) -> tuple[set[UUID], dict[UUID, tuple[ModelFsmState, int]]]:
+        """In one statement: record `message_ids` as processed by `consumer` (as
+        `PostgresIdempotencyStore.mark_many_processed` does) and `load_states(node_ids,
+        for_update=True)`; the ids newly recorded and the states."""
+        columns = tuple(DATA_COLUMNS)
+        query = _sql.mark_and_select_states(columns)
+        records = await self._db.fetch(query, list(set(node_ids)), consumer, list(message_ids))
+        fresh = set(records[0][-1] or ())
+        rows = [record for record in records if record[0] is not None]
+        return fresh, {row[0]: (state_from(row, columns), row[2]) for row in rows}
+
     async def upsert(self, entity_id: str, projection: ModelFsmState, *, version: int) -> bool:
         """Store one node's state if `version` is above the stored one; True if written."""
         write = ModelProjectionWrite(node_id=UUID(entity_id), state=projection, version=version)

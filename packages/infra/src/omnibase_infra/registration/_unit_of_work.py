@@ -99,15 +99,13 @@ class RegistrationUnitOfWork:
         correlation_id = envelopes[0].correlation_id
         beats = [envelope.message_type == HEARTBEAT for envelope in envelopes]
         async with self._db.transaction(correlation_id=correlation_id):
+            fresh, loaded = await self._mark_and_load(envelopes, beats)
             # A decision already processed (redelivered) yields no node id: it is skipped.
-            fresh = await self._mark_processed(envelopes, beats)
             node_ids = [
                 _node_id(envelope) if beat or _take(fresh, envelope.message_id) else None
                 for envelope, beat in zip(envelopes, beats, strict=True)
             ]
             ids = {node_id for node_id in node_ids if node_id is not None}
-            only = self._heartbeat_keys if all(beats) else None
-            loaded = await self._store.load_states(ids, for_update=True, only=only)
             rows = {i: _Row(*loaded[i]) if i in loaded else _Row(None, 0) for i in ids}
             outputs, seen = await _fold(envelopes, node_ids, beats, rows, handle)
             await self._store_rows(rows, correlation_id)
@@ -163,13 +161,19 @@ class RegistrationUnitOfWork:
         except RuntimeHostError as error:
             logger.warning("registry cache not invalidated: %s", sanitize(str(error)))
 
-    async def _mark_processed(self, envelopes: Sequence[Envelope], beats: list[bool]) -> set[UUID]:
-        """Record the batch's decisions as processed; the ids of those that were not before."""
+    async def _mark_and_load(
+        self, envelopes: Sequence[Envelope], beats: list[bool]
+    ) -> tuple[set[UUID], dict[UUID, tuple[ModelFsmState, int]]]:
+        """Record the batch's decisions as processed and lock and load its nodes' rows: the
+        ids of the decisions not recorded before, and the rows (one round trip on PostgreSQL)."""
         ids = [e.message_id for e, beat in zip(envelopes, beats, strict=True) if not beat]
+        nodes = {_node_id(envelope) for envelope in envelopes}
         store = self._idempotency
-        if isinstance(store, PostgresIdempotencyStore):  # one round trip, not one per decision
-            return await store.mark_many_processed(self._consumer, ids)
-        return {i for i in dict.fromkeys(ids) if await store.mark_processed(self._consumer, i)}
+        if ids and isinstance(store, PostgresIdempotencyStore):
+            return await self._store.mark_and_load_states(self._consumer, ids, nodes)
+        fresh = {i for i in dict.fromkeys(ids) if await store.mark_processed(self._consumer, i)}
+        only = None if ids else self._heartbeat_keys  # heartbeats only need what they touch
+        return fresh, await self._store.load_states(nodes, for_update=True, only=only)
 
     async def _store_rows(self, rows: dict[UUID, _Row], correlation_id: UUID) -> None:
         heartbeats: list[ModelProjectionWrite] = []
