@@ -165,7 +165,7 @@ async def eventually(check: Callable[[], Awaitable[object]], timeout: float = 30
 
 
 async def test_a_node_registers_acks_heartbeats_and_is_deregistered_on_shutdown(
-    pipeline: Pipeline,
+    pipeline: Pipeline, db: PostgresPoolManager
 ) -> None:
     node, node_id = ExampleNode(), uuid4()
     node.initialize_introspection(
@@ -196,6 +196,11 @@ async def test_a_node_registers_acks_heartbeats_and_is_deregistered_on_shutdown(
     assert "health-healthy" in entry["tags"]  # type: ignore[operator]
     await pipeline.reaches(node_id, EnumRegistrationState.DEREGISTERED)
     await eventually(lambda: _gone(pipeline.consul, node_id))
+    await eventually(lambda: _outbox_empty(db))  # the reducer confirmed every publish
+
+
+async def _outbox_empty(db: PostgresPoolManager) -> bool:
+    return await db.fetchval("SELECT count(*) FROM registration_outbox") == 0
 
 
 async def _gone(consul: FakeConsul, node_id: UUID) -> bool:
