@@ -5,6 +5,7 @@ from omnibase_spi import ProtocolDispatchResult, ProtocolMessageDispatcher
 from omnibase_infra.runtime._dispatch_engine import MessageDispatchEngine
 from omnibase_infra.runtime.host import (
     NodeHost,
+    ProtocolOutboxUnitOfWork,
     ProtocolUnitOfWork,
     create_app,
     run_node,
@@ -15,6 +16,7 @@ __all__ = [
     "NodeHost",
     "ProtocolDispatchResult",
     "ProtocolMessageDispatcher",
+    "ProtocolOutboxUnitOfWork",
     "ProtocolUnitOfWork",
     "create_app",
     "run_node",

@@ -21,7 +21,11 @@ from omnibase_infra.runtime.host._logging import configure_json_logging, correla
 from omnibase_infra.runtime.host._pipeline import DirectUnitOfWork, NodePipeline
 from omnibase_infra.runtime.host._providers import DEFAULT_PROVIDERS, Provider, Wiring
 from omnibase_infra.runtime.host.protocol_publisher import ProtocolPublisher
-from omnibase_infra.runtime.host.protocol_unit_of_work import HandleMessage, ProtocolUnitOfWork
+from omnibase_infra.runtime.host.protocol_unit_of_work import (
+    HandleMessage,
+    ProtocolOutboxUnitOfWork,
+    ProtocolUnitOfWork,
+)
 
 __all__ = [
     "DEFAULT_PROVIDERS",
@@ -30,6 +34,7 @@ __all__ = [
     "HandleMessage",
     "NodeHost",
     "NodePipeline",
+    "ProtocolOutboxUnitOfWork",
     "ProtocolPublisher",
     "ProtocolUnitOfWork",
     "Provider",
