@@ -2,9 +2,11 @@
 
 import asyncio
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 from aiokafka import (  # type: ignore[import-untyped]
@@ -204,6 +206,27 @@ async def test_subscriber_gets_each_envelope_decoded_in_publish_order(
     assert [envelope.message_id for envelope in got] == [e.message_id for e in sent]
     assert isinstance(got[0].payload, ModelGreeting)
     await wait_for(lambda: bus.joined())
+
+
+async def test_a_listener_with_a_max_delay_gets_messages_sent_apart_in_one_fetch(
+    bus: KafkaEventBus, local_stack: ModelOnexSettings
+) -> None:
+    topic = unique("bulk")
+    await create_topic(local_stack, topic)
+    arrived: list[float] = []
+
+    async def handler(_: Envelope) -> None:
+        arrived.append(time.monotonic())
+
+    await bus.subscribe(topic, handler, group_id=unique("group"), max_delay_ms=1_000)
+    await wait_for(lambda: bus.joined())
+    for index in range(5):  # 50 ms apart: a fetch per message without the delay
+        await bus.publish(topic, greeting(f"n{index}"))
+        await asyncio.sleep(0.05)
+
+    await wait_for(lambda: len(arrived) == 5)
+    fetches = 1 + sum(later - earlier > 0.03 for earlier, later in pairwise(arrived))
+    assert fetches <= 2, f"5 messages came in {fetches} fetches"
 
 
 async def test_failing_handler_is_retried_then_dead_lettered_with_its_origin(

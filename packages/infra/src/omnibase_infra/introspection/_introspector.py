@@ -59,6 +59,8 @@ REANNOUNCE_ON: dict[str, type[ModelNodeAckTimedOut] | type[ModelNodeLivenessExpi
 # Messages sent before this node started were answered by its startup announcement; the
 # margin keeps a slightly slow sender's clock from hiding a fresh request.
 _CLOCK_SKEW = timedelta(seconds=5)
+# How late a node may see a decision or request on Kafka (acks are due within seconds).
+LISTENER_DELAY_MS = 250
 
 
 class NodeIntrospector:
@@ -179,20 +181,34 @@ class NodeIntrospector:
         self._listening_since = self._now()
         group = f"{self.config.node_name}.{self.node_id}"
         self._unsubscribes.append(
-            await self._bus.subscribe(
-                self.topic(TOPIC_NODE_REGISTRATION_DECISION),
+            await self._listen(
+                TOPIC_NODE_REGISTRATION_DECISION,
                 self.on_decision,
-                group_id=f"{group}.registration-decisions",
+                f"{group}.registration-decisions",
             )
         )
         if registry_requests:
             self._unsubscribes.append(
-                await self._bus.subscribe(
-                    self.topic(TOPIC_REGISTRY_REQUEST_INTROSPECTION),
+                await self._listen(
+                    TOPIC_REGISTRY_REQUEST_INTROSPECTION,
                     self.on_request,
-                    group_id=f"{group}.introspection-requests",
+                    f"{group}.introspection-requests",
                 )
             )
+
+    async def _listen(
+        self, topic: ModelTopic, handler: Callable[[Envelope], Awaitable[None]], group_id: str
+    ) -> Unsubscribe:
+        # Every node reads every node's decisions, almost all about others: on Kafka they
+        # are fetched in bulk (one fetch and commit per interval, not per decision).
+        # Imported here: the Kafka adapter imports the introspection mixin.
+        from omnibase_infra.adapters.kafka import KafkaEventBus
+
+        if isinstance(self._bus, KafkaEventBus):
+            return await self._bus.subscribe(
+                self.topic(topic), handler, group_id=group_id, max_delay_ms=LISTENER_DELAY_MS
+            )
+        return await self._bus.subscribe(self.topic(topic), handler, group_id=group_id)
 
     async def stop_listeners(self) -> None:
         unsubscribes, self._unsubscribes = self._unsubscribes, []

@@ -36,6 +36,8 @@ from omnibase_infra.errors import InfraConnectionError, ModelInfraErrorContext, 
 # FastStream logs each message at the broker's level: keep that at DEBUG.
 _FASTSTREAM_LOGGER = logging.getLogger("omnibase_infra.kafka.faststream")
 _PING_TIMEOUT_SECONDS = 5.0
+# What a bulk (max_delay_ms) subscription waits for before the broker answers a fetch.
+_BULK_FETCH_BYTES = 65_536
 
 
 class KafkaEventBus(GuardedAdapter):
@@ -163,18 +165,28 @@ class KafkaEventBus(GuardedAdapter):
         *,
         group_id: str,
         decode: EnvelopeDecoder | None = None,
+        max_delay_ms: int | None = None,
     ) -> Unsubscribe:
         """Call `handler` for each envelope on `topic`, as one consumer of `group_id`.
 
         `decode(value, message_type_header)` builds the envelope (default: payload left
-        as JSON data); whatever it raises sends the record to the DLQ.
+        as JSON data); whatever it raises sends the record to the DLQ. With `max_delay_ms`,
+        for a listener that may see messages that much later, records are fetched in bulk
+        (the broker answers once 64 KiB arrived or the delay passed): a busy topic then
+        costs a fetch and a commit per delay, not per message.
         """
 
         async def one_by_one(envelopes: Sequence[Envelope]) -> None:
             for envelope in envelopes:
                 await handler(envelope)
 
-        return await self._subscribe(topic, one_by_one, group_id, decode, batched=False)
+        config = self.config
+        if max_delay_ms is not None:
+            bulk = {"fetch_max_wait_ms": max_delay_ms, "fetch_min_bytes": _BULK_FETCH_BYTES}
+            config = config.model_copy(update=bulk)
+        return await self._subscribe(
+            topic, one_by_one, group_id, decode, batched=False, config=config
+        )
 
     async def subscribe_batch(
         self,
@@ -189,7 +201,9 @@ class KafkaEventBus(GuardedAdapter):
         If that call fails (other than a dependency outage), each envelope is retried alone
         so only the bad one reaches the DLQ.
         """
-        return await self._subscribe(topic, handler, group_id, decode, batched=True)
+        return await self._subscribe(
+            topic, handler, group_id, decode, batched=True, config=self.config
+        )
 
     def joined(self) -> bool:
         """Whether every subscription's consumer has received its group assignment."""
@@ -241,6 +255,7 @@ class KafkaEventBus(GuardedAdapter):
         decode: EnvelopeDecoder | None,
         *,
         batched: bool,
+        config: ModelKafkaBusConfig,
     ) -> Unsubscribe:
         def processor(subscription: Subscription) -> BatchProcessor:
             return BatchProcessor(
@@ -249,7 +264,7 @@ class KafkaEventBus(GuardedAdapter):
                 handler=handler,
                 decode=decode or decode_any_envelope,
                 dead_letter=self._dead_letter_writer(group_id),
-                config=self.config,
+                config=config,
                 batched=batched,
                 stopping=lambda: subscription.stopping,
                 in_flight=subscription.in_flight,
@@ -259,7 +274,7 @@ class KafkaEventBus(GuardedAdapter):
             self.broker,
             topic=topic,
             group_id=group_id,
-            config=self.config,
+            config=config,
             processor_factory=processor,
         )
         self._subscriptions.append(subscription)

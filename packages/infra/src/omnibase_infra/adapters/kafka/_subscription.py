@@ -65,6 +65,7 @@ class Subscription:
             session_timeout_ms=config.session_timeout_ms,
             heartbeat_interval_ms=config.heartbeat_interval_ms,
             fetch_max_wait_ms=config.fetch_max_wait_ms,
+            fetch_min_bytes=config.fetch_min_bytes,
             listener=self._listener,
             persistent=False,
             title=f"{group_id}:{topic}",

@@ -23,6 +23,8 @@ class ModelKafkaBusConfig(BaseModel):
     session_timeout_ms: int = Field(default=10_000, ge=100)
     heartbeat_interval_ms: int = Field(default=3_000, ge=10)
     fetch_max_wait_ms: int = Field(default=100, ge=0)
+    # The broker answers a fetch once this much arrived (or fetch_max_wait_ms passed).
+    fetch_min_bytes: int = Field(default=1, ge=1)
     max_batch_records: int = Field(default=500, ge=1)
     batch_timeout_ms: int = Field(default=100, ge=1)
     auto_offset_reset: Literal["earliest", "latest"] = "earliest"
