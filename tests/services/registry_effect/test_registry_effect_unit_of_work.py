@@ -96,6 +96,24 @@ async def test_the_first_node_runs_alone_before_the_others_start() -> None:
     assert handle.started[:2] == [(first, 0, 1), (first, 1, 1)]
 
 
+async def test_after_a_batch_succeeded_all_nodes_start_at_once_until_one_fails() -> None:
+    unit = NodeConcurrentUnitOfWork(concurrency=8)
+    await unit.run(batch(nodes=2, steps=1), Recorder())
+
+    handle = Recorder()
+    await unit.run(batch(nodes=5, steps=1), handle)
+    assert [running for *_, running in handle.started] == [1, 2, 3, 4, 5]
+
+    failing = batch(nodes=5, steps=1)
+    outage = InfraUnavailableError("Consul breaker open", CONSUL)
+    with pytest.raises(InfraUnavailableError):
+        await unit.run(failing, Recorder(fail={(failing[0].entity_id, 0): outage}))
+
+    handle = Recorder()
+    await unit.run(batch(nodes=5, steps=1), handle)
+    assert [running for *_, running in handle.started] == [1, 1, 2, 3, 4]
+
+
 async def test_an_outage_on_the_first_node_fails_the_batch_with_no_other_call() -> None:
     messages = batch(nodes=5, steps=1)
     outage = InfraUnavailableError("Consul breaker open", CONSUL)

@@ -18,17 +18,21 @@ class NodeConcurrentUnitOfWork:
     The batch is grouped by entity id (the node id, also the Kafka key): a node's intents run
     one after another in partition order, different nodes overlap, so a batch costs about
     one Consul round trip per `concurrency` nodes instead of one per intent. The first
-    node's intents run alone first: while Consul is down that single call fails (and the
-    whole batch waits, as before) instead of a burst of calls, and after an outage it is
-    the breaker's one half-open trial call. Any failure stops starting further intents and
-    fails the batch with it (an outage first), so the runtime holds or retries the batch as
-    it would a one-at-a-time run; intents already carried out are idempotent to repeat.
+    batch, and each batch after a failed one, runs its first node's intents alone first:
+    while Consul is down that single call fails (and the whole batch waits, as before)
+    instead of a burst of calls, and after an outage it is the breaker's one half-open
+    trial call. After a batch that succeeded every node starts at once (no extra round
+    trip per batch); an outage starting then costs one burst, after which the probing
+    resumes. Any failure stops starting further intents and fails the batch with it (an
+    outage first), so the runtime holds or retries the batch as it would a one-at-a-time
+    run; intents already carried out are idempotent to repeat.
     """
 
     def __init__(self, concurrency: int) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, not {concurrency}")
         self.concurrency = concurrency
+        self._probe = True  # until a batch succeeds, and again after one fails
 
     async def run(
         self, envelopes: Sequence[Envelope], handle: HandleMessage
@@ -36,12 +40,13 @@ class NodeConcurrentUnitOfWork:
         """The outputs of `handle(envelope, None)` for each envelope, in the batch's order."""
         batch = _Batch(envelopes, handle)
         nodes = batch.nodes()
-        first = next(nodes, None)
+        first = next(nodes, None) if self._probe else None
         if first is not None:
             await batch.carry_out([first])
         if not batch.failures:
             workers = min(self.concurrency, len(envelopes))
             await asyncio.gather(*(batch.carry_out(nodes) for _ in range(workers)))
+        self._probe = bool(batch.failures)
         return batch.outputs()
 
 
