@@ -278,7 +278,7 @@ async def test_a_failed_batch_keeps_neither_rows_nor_processed_records(
     node_id = uuid4()
     batch = wrap(accepted(node_id))
 
-    async def lose_the_race(writes: Sequence[ModelProjectionWrite]) -> set[UUID]:
+    async def lose_the_race(writes: Sequence[ModelProjectionWrite], **_: object) -> set[UUID]:
         return set()  # as if another writer had stored a newer version first
 
     with monkeypatch.context() as patched:

@@ -146,12 +146,21 @@ UPDATE {TABLE} AS r SET liveness_timeout_emitted_at = $1
 FROM due, mark WHERE r.node_id = due.node_id
 RETURNING r.node_id, r.liveness_deadline AS deadline, mark.judged_at"""
 
+
 # The outbox, keyed by consumer and message id; the intents travel as JSON text.
-RECORD_OUTBOX = f"""
+def _record_outbox(first: int) -> str:
+    """Record outbox entries: consumer, message ids, intents as parameters from $`first`."""
+    consumer, ids, intents = (f"${first + i}" for i in range(3))
+    return f"""
 INSERT INTO {OUTBOX_TABLE} (consumer, message_id, intents)
-SELECT $1, u.message_id, u.intents::jsonb
-FROM unnest($2::uuid[], $3::text[]) AS u(message_id, intents)
+SELECT {consumer}, u.message_id, u.intents::jsonb
+FROM unnest({ids}::uuid[], {intents}::text[]) AS u(message_id, intents)
 ON CONFLICT (consumer, message_id) DO UPDATE SET intents = EXCLUDED.intents, created_at = now()"""
+
+
+RECORD_OUTBOX = _record_outbox(1)
+# The upsert that also records outbox entries (their parameters follow the upsert's own).
+UPSERT_KEEPING_OUTBOX = f"WITH kept AS ({_record_outbox(len(_WRITTEN) + 1)})\n{UPSERT}"
 
 SELECT_OUTBOX = f"""
 SELECT message_id, intents::text FROM {OUTBOX_TABLE}

@@ -110,9 +110,19 @@ class PostgresRegistrationStore:
         write = ModelProjectionWrite(node_id=UUID(entity_id), state=projection, version=version)
         return bool(await self.upsert_many([write]))
 
-    async def upsert_many(self, writes: Sequence[ModelProjectionWrite]) -> set[UUID]:
-        """Store many states in one statement; return the node ids actually written."""
+    async def upsert_many(
+        self,
+        writes: Sequence[ModelProjectionWrite],
+        *,
+        outbox: tuple[str, Sequence[tuple[UUID, Sequence[ModelIntent]]]] | None = None,
+    ) -> set[UUID]:
+        """Store many states in one statement; return the node ids actually written.
+
+        With `outbox` (consumer, entries) the same statement does `record_outbox`.
+        """
+        consumer, entries = outbox or ("", ())
         if not writes:
+            await self.record_outbox(consumer, entries)
             return set()
         states = [write.state for write in writes]
         arrays: list[object] = [
@@ -122,7 +132,10 @@ class PostgresRegistrationStore:
             [write.message_id for write in writes],
             [write.version for write in writes],
         ]
-        return await self._written(_sql.UPSERT, arrays)
+        if not entries:
+            return await self._written(_sql.UPSERT, arrays)
+        kept = [consumer, *_outbox(entries)]
+        return await self._written(_sql.UPSERT_KEEPING_OUTBOX, [*arrays, *kept])
 
     async def apply_heartbeats(self, writes: Sequence[ModelProjectionWrite]) -> set[UUID]:
         """Store the heartbeat fields of active nodes in one UPDATE; return the ids written.
@@ -156,9 +169,7 @@ class PostgresRegistrationStore:
     ) -> None:
         """Keep the intents each message (by id) caused until `forget_outbox` (one statement)."""
         if entries:
-            ids = [message_id for message_id, _ in entries]
-            intents = [INTENTS.dump_json(tuple(caused)).decode() for _, caused in entries]
-            await self._db.execute(_sql.RECORD_OUTBOX, consumer, ids, intents)
+            await self._db.execute(_sql.RECORD_OUTBOX, consumer, *_outbox(entries))
 
     async def outbox(
         self, consumer: str, message_ids: Sequence[UUID]
@@ -205,6 +216,12 @@ class PostgresRegistrationStore:
     async def _written(self, query: str, arrays: list[object]) -> set[UUID]:
         records = await self._db.fetch(query, *arrays)
         return {record["node_id"] for record in records}
+
+
+def _outbox(entries: Sequence[tuple[UUID, Sequence[ModelIntent]]]) -> list[object]:
+    """The message ids and the intents (as JSON text) of outbox entries, as two arrays."""
+    ids = [message_id for message_id, _ in entries]
+    return [ids, [INTENTS.dump_json(tuple(caused)).decode() for _, caused in entries]]
 
 
 def _node_id(entity_id: str) -> UUID | None:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from omnibase_core.contracts import ModelContract
 from omnibase_core.fsm import ModelFsmState
-from omnibase_core.models.events import ModelEventEnvelope
+from omnibase_core.models.events import ModelEventEnvelope, ModelIntent
 from omnibase_core.models.generated import ModelNodeHeartbeat
 from omnibase_core.nodes import ModelHandlerOutput
 from omnibase_spi import ProtocolCache, ProtocolIdempotencyStore
@@ -31,6 +31,7 @@ Envelope = ModelEventEnvelope[object]
 # The runtime's handler: one message and its entity's current projection in, output out.
 Handle = Callable[[Envelope, object], Awaitable[ModelHandlerOutput]]
 _NOTHING = ModelHandlerOutput()
+OutboxEntry = tuple[UUID, Sequence[ModelIntent]]
 
 
 @dataclass
@@ -108,11 +109,13 @@ class RegistrationUnitOfWork:
             ids = {node_id for node_id in node_ids if node_id is not None}
             rows = {i: _Row(*loaded[i]) if i in loaded else _Row(None, 0) for i in ids}
             outputs, seen = await _fold(envelopes, node_ids, beats, rows, handle)
-            await self._store_rows(rows, correlation_id)
+            new = _new_outbox_entries(envelopes, outputs, seen)
+            await self._store_rows(rows, correlation_id, new)  # with the new outbox entries
             newest = _newest_heartbeat(envelopes, beats)
             if newest is not None:
                 await self._store.advance_watermark(newest)
-            await self._keep_outbox(envelopes, outputs, seen)
+            recorded = {message_id for message_id, _ in new}
+            await self._give_unpublished(envelopes, outputs, seen, recorded)
         if self._cache is not None and any(row.changed for row in rows.values()):
             await self._invalidate_cache(self._cache)
         return outputs
@@ -130,28 +133,27 @@ class RegistrationUnitOfWork:
         except RuntimeHostError as error:
             logger.warning("published intents left in the outbox: %s", sanitize(str(error)))
 
-    async def _keep_outbox(
-        self, envelopes: Sequence[Envelope], outputs: list[ModelHandlerOutput], seen: list[int]
+    async def _give_unpublished(
+        self,
+        envelopes: Sequence[Envelope],
+        outputs: list[ModelHandlerOutput],
+        seen: list[int],
+        recorded: set[UUID],
     ) -> None:
-        """Give the messages seen before their unpublished intents, then record the new ones'.
+        """Give the messages seen before their unpublished intents (each entry once).
 
-        Looked up first (and given once), so a second copy of a message in the same batch
-        gets nothing.
+        Entries this batch `recorded` are not looked up, so a second copy of a message in
+        the same batch gets nothing.
         """
-        if seen:
-            unpublished = await self._store.outbox(
-                self._consumer, [envelopes[i].message_id for i in seen]
-            )
-            for i in seen:
-                intents = unpublished.pop(envelopes[i].message_id, None)
-                if intents is not None:
-                    outputs[i] = ModelHandlerOutput(intents=intents)
-        new = [
-            (envelope.message_id, output.intents)
-            for i, (envelope, output) in enumerate(zip(envelopes, outputs, strict=True))
-            if output.intents and i not in seen
-        ]
-        await self._store.record_outbox(self._consumer, new)
+        ids = [envelopes[i].message_id for i in seen]
+        ids = [message_id for message_id in ids if message_id not in recorded]
+        if not ids:
+            return
+        unpublished = await self._store.outbox(self._consumer, ids)
+        for i in seen:
+            intents = unpublished.pop(envelopes[i].message_id, None)
+            if intents is not None:
+                outputs[i] = ModelHandlerOutput(intents=intents)
 
     @staticmethod
     async def _invalidate_cache(cache: ProtocolCache) -> None:
@@ -175,7 +177,9 @@ class RegistrationUnitOfWork:
         only = None if ids else self._heartbeat_keys  # heartbeats only need what they touch
         return fresh, await self._store.load_states(nodes, for_update=True, only=only)
 
-    async def _store_rows(self, rows: dict[UUID, _Row], correlation_id: UUID) -> None:
+    async def _store_rows(
+        self, rows: dict[UUID, _Row], correlation_id: UUID, outbox: list[OutboxEntry]
+    ) -> None:
         heartbeats: list[ModelProjectionWrite] = []
         others: list[ModelProjectionWrite] = []
         for node_id, row in rows.items():
@@ -186,7 +190,7 @@ class RegistrationUnitOfWork:
             )
             (heartbeats if row.heartbeats_only and row.version else others).append(write)
         written = await self._store.apply_heartbeats(heartbeats)
-        written |= await self._store.upsert_many(others)
+        written |= await self._store.upsert_many(others, outbox=(self._consumer, outbox))
         lost = len(heartbeats) + len(others) - len(written)
         if lost:
             raise ProjectionConflictError(
@@ -198,6 +202,17 @@ class RegistrationUnitOfWork:
                     target_name=TABLE,
                 ),
             )
+
+
+def _new_outbox_entries(
+    envelopes: Sequence[Envelope], outputs: list[ModelHandlerOutput], seen: list[int]
+) -> list[OutboxEntry]:
+    """The intents of each message not seen before whose output has some."""
+    return [
+        (envelope.message_id, output.intents)
+        for i, (envelope, output) in enumerate(zip(envelopes, outputs, strict=True))
+        if output.intents and i not in seen
+    ]
 
 
 def _take(fresh: set[UUID], message_id: UUID) -> bool:
