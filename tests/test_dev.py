@@ -8,6 +8,7 @@ database of its own and the logs under a temporary state directory.
 import asyncio
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -27,6 +28,7 @@ from omnibase_infra.errors import ProtocolConfigurationError
 from omnibase_infra.registration import EnumRegistrationState, PostgresRegistrationStore
 
 ONEX = Path(sys.executable).with_name("onex")
+EXPIRY_LINE = re.compile(r"^\d\d:\d\d:\d\d word-counter \w{8} liveness_expired$", re.M)
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ("word-counter", "word-count-store")
 # Deadlines, not expected durations (each wait ends as soon as its condition holds): six
@@ -152,6 +154,12 @@ async def test_dev_shows_the_platform_registering_and_a_killed_example_expiring(
 
             took = await eventually(expired, "the killed example expired", 30)
             assert (await states())["word-count-store"] is EnumRegistrationState.ACTIVE
+
+            async def expiry_shown() -> bool:
+                # Not a terminal: the registry's changes come as lines, the expiry among them.
+                return EXPIRY_LINE.search((tmp_path / "dev.out").read_text()) is not None
+
+            await eventually(expiry_shown, "onex dev printed the expiry", 10)
         children = psutil.Process(dev.pid).children()
         dev.send_signal(signal.SIGINT)
         assert dev.wait(timeout=STOP_SECONDS) == 0
@@ -168,6 +176,7 @@ async def test_dev_shows_the_platform_registering_and_a_killed_example_expiring(
     output = (tmp_path / "dev.out").read_text()
     assert "[registration-orchestrator] {" in log and "[word-counter] {" in log
     assert "all stopped" in output
+    assert re.search(r"^\d\d:\d\d:\d\d registration-orchestrator \w{8} active$", output, re.M)
     print(f"word-counter expired {took:.1f} s after it was killed")
 
 

@@ -123,10 +123,16 @@ async def watch_registry(
     """Redraw the registry table every `interval` seconds until `stop` is set (or Ctrl-C).
 
     `extra()` is drawn under the table (`onex dev` shows its processes there). With `since`,
-    nodes that were already gone before then (deregistered, expired) are left out.
+    nodes that were already gone before then (deregistered, expired) are left out. When the
+    output is not a terminal, each node's state changes are printed as lines instead.
     """
     stop = stop or asyncio.Event()
     async with open_registry(settings) as reader:
+        if not _console.is_terminal:  # a log file or a pipe: one line per change instead
+            if extra is not None:
+                _console.print(extra())
+            await _print_changes(reader, interval, limit, stop, since)
+            return
         with Live(console=_console, auto_refresh=False, screen=False) as live:
             while not stop.is_set():
                 try:
@@ -137,6 +143,36 @@ async def watch_registry(
                 live.update(Group(table, extra()) if extra else table, refresh=True)
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), interval)
+
+
+async def _print_changes(
+    reader: CachedRegistryReader,
+    interval: float,
+    limit: int,
+    stop: asyncio.Event,
+    since: datetime | None,
+) -> None:
+    """Print `HH:MM:SS name id state` whenever a node appears or changes state."""
+    shown: dict[object, EnumRegistrationState] = {}
+    unavailable = False
+    while not stop.is_set():
+        try:
+            registrations = current(await read_registry(reader, limit), since)
+            unavailable = False
+        except RuntimeHostError as error:
+            if not unavailable:  # once per outage, not once per interval
+                _console.print(f"registry unavailable: {_brief(error)}", highlight=False)
+            unavailable, registrations = True, []
+        for registration in registrations:
+            if shown.get(registration.node_id) is not registration.state:
+                shown[registration.node_id] = registration.state
+                _console.print(
+                    f"{datetime.now(UTC):%H:%M:%S} {registration.name or '-'} "
+                    f"{str(registration.node_id)[:8]} {registration.state.value}",
+                    highlight=False,
+                )
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
 
 
 def current(
