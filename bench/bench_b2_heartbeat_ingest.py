@@ -29,6 +29,7 @@ from omnibase_core.fsm import ModelFsmState
 from omnibase_core.models.events import ModelEventEnvelope
 from omnibase_core.models.generated import EnumNodeHealth, ModelNodeHeartbeat
 from omnibase_infra.adapters.postgres import PostgresIdempotencyStore, PostgresPoolManager
+from omnibase_infra.adapters.postgres.testing import scratch_database
 from omnibase_infra.config import ModelOnexSettings, load_settings
 from omnibase_infra.registration import (
     ModelProjectionWrite,
@@ -118,13 +119,8 @@ async def raw(connection: asyncpg.Connection, batches: list[list[bytes]]) -> flo
 
 async def main(nodes: int, batch: int, rounds: int) -> None:
     settings = load_settings()
-    name = f"onex_bench_b2_{uuid4().hex[:8]}"
-    async with PostgresPoolManager.from_settings(settings) as admin:
-        await admin.execute(f"CREATE DATABASE {name}")
-        try:
-            await run(settings, name, nodes, batch, rounds)
-        finally:
-            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    async with scratch_database(settings, "onex_bench_b2") as name:
+        await run(settings, name, nodes, batch, rounds)
 
 
 async def run(

@@ -22,6 +22,7 @@ import psutil
 import pytest
 from omnibase_infra.adapters.consul import ConsulAdapter
 from omnibase_infra.adapters.postgres import PostgresPoolManager, PostgresQueryError
+from omnibase_infra.adapters.postgres.testing import scratch_database
 from omnibase_infra.cli._dev_processes import PIPELINE, dev_processes, project_root, taken_ports
 from omnibase_infra.config import ModelOnexSettings
 from omnibase_infra.errors import ProtocolConfigurationError
@@ -62,14 +63,11 @@ def test_a_listening_port_is_reported_taken() -> None:
 @pytest.fixture
 async def database(local_stack: ModelOnexSettings) -> AsyncIterator[str]:
     """A registry database of the test's own; afterwards its nodes leave Consul, it is dropped."""
-    name = f"onex_test_dev_{uuid4().hex[:10]}"
-    async with PostgresPoolManager.from_settings(local_stack) as admin:
-        await admin.execute(f"CREATE DATABASE {name}")
+    async with scratch_database(local_stack, "onex_test_dev") as name:
         try:
             yield name
         finally:
             await _leave_consul(local_stack, name)
-            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 async def _leave_consul(settings: ModelOnexSettings, database: str) -> None:

@@ -23,6 +23,7 @@ from omnibase_core.models.generated import (
     ModelNodeIntrospectionEvent,
 )
 from omnibase_infra.adapters.kafka import KafkaEventBus
+from omnibase_infra.adapters.postgres.testing import scratch_database
 from omnibase_infra.config import ModelOnexSettings
 from omnibase_infra.mixins import MixinNodeIntrospection
 from omnibase_spi import ProtocolEventBus
@@ -139,19 +140,6 @@ def heartbeat(node_id: UUID, sequence: int) -> ModelNodeHeartbeat:
     )
 
 
-@asynccontextmanager
-async def database(settings: ModelOnexSettings) -> AsyncIterator[str]:
-    """A fresh, empty database (the services create their tables), dropped afterwards."""
-    name = f"onex_e2e_{uuid4().hex[:12]}"
-    admin = await connect(settings, settings.postgres.database)
-    try:
-        await admin.execute(f"CREATE DATABASE {name}")
-        yield name
-    finally:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.close()
-
-
 async def connect(settings: ModelOnexSettings, database: str) -> asyncpg.Connection:
     """A plain asyncpg connection to `database` on the settings' server."""
     postgres = settings.postgres
@@ -193,7 +181,7 @@ async def running_registry(
     """
     timings = timings or Timings()
     async with AsyncExitStack() as stack:
-        name = await stack.enter_async_context(database(settings))
+        name = await stack.enter_async_context(scratch_database(settings, "onex_e2e"))
         proxy = ConsulProxy(settings.consul.url)
         await proxy.start()
         stack.push_async_callback(proxy.close)

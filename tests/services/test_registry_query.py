@@ -30,23 +30,9 @@ Envelope = ModelEventEnvelope[object]
 LONG_TTL = 300.0  # far longer than any test: only an invalidation can refresh a read
 
 
-@pytest.fixture(scope="module")
-async def database(local_stack: ModelOnexSettings) -> AsyncIterator[str]:
-    """A registry database of this module's own, dropped afterwards."""
-    name = f"onex_test_query_{uuid4().hex[:12]}"
-    async with PostgresPoolManager.from_settings(local_stack) as admin:
-        await admin.execute(f"CREATE DATABASE {name}")
-        try:
-            async with PostgresPoolManager.from_settings(local_stack, database=name) as db:
-                await PostgresRegistrationStore(db).ensure_schema()
-            yield name
-        finally:
-            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 @pytest.fixture
-async def settings(local_stack: ModelOnexSettings, database: str) -> ModelOnexSettings:
-    postgres = local_stack.postgres.model_copy(update={"database": database})
+async def settings(local_stack: ModelOnexSettings, registry_database: str) -> ModelOnexSettings:
+    postgres = local_stack.postgres.model_copy(update={"database": registry_database})
     return local_stack.model_copy(update={"postgres": postgres})
 
 

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -20,10 +20,8 @@ import httpx
 import pytest
 from omnibase_core.models.generated import EnumNodeType
 from omnibase_infra.adapters.kafka import KafkaEventBus
-from omnibase_infra.adapters.postgres import PostgresPoolManager
 from omnibase_infra.config import ModelOnexSettings
 from omnibase_infra.mixins import MixinNodeIntrospection
-from omnibase_infra.registration import PostgresRegistrationStore
 
 pytestmark = pytest.mark.usefixtures("local_stack")
 ONEX = Path(sys.executable).with_name("onex")
@@ -89,25 +87,12 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-async def database(local_stack: ModelOnexSettings) -> AsyncIterator[str]:
-    name = f"onex_test_query_http_{uuid4().hex[:10]}"
-    async with PostgresPoolManager.from_settings(local_stack) as admin:
-        await admin.execute(f"CREATE DATABASE {name}")
-        try:
-            async with PostgresPoolManager.from_settings(local_stack, database=name) as db:
-                await PostgresRegistrationStore(db).ensure_schema()
-            yield name
-        finally:
-            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@pytest.fixture(scope="module")
-def settings(local_stack: ModelOnexSettings, database: str) -> ModelOnexSettings:
+def settings(local_stack: ModelOnexSettings, registry_database: str) -> ModelOnexSettings:
     return local_stack.model_copy(
         update={
             "env": f"t{uuid4().hex[:10]}",
             "kafka": local_stack.kafka.model_copy(update=FAST_KAFKA),
-            "postgres": local_stack.postgres.model_copy(update={"database": database}),
+            "postgres": local_stack.postgres.model_copy(update={"database": registry_database}),
         }
     )
 

@@ -1,11 +1,29 @@
-"""An in-memory idempotency store with the PostgreSQL store's interface, for handler unit tests.
+"""Test support: an in-memory idempotency store, and throwaway databases on a real server.
 
-It has no transactions: a record stays even if the handler fails afterwards, so tests of
-the all-or-nothing behaviour belong against the real store (`PostgresIdempotencyStore`).
+The in-memory store has no transactions: a record stays even if the handler fails
+afterwards, so tests of the all-or-nothing behaviour belong against the real store
+(`PostgresIdempotencyStore`).
 """
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
+
+from omnibase_infra.adapters.postgres._pool import PostgresPoolManager
+from omnibase_infra.config import ModelOnexSettings
+
+
+@asynccontextmanager
+async def scratch_database(settings: ModelOnexSettings, prefix: str) -> AsyncIterator[str]:
+    """The name of a new, empty database `<prefix>_<random>`, dropped (sessions and all) after."""
+    name = f"{prefix}_{uuid4().hex[:12]}"
+    async with PostgresPoolManager.from_settings(settings) as admin:
+        await admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield name
+        finally:
+            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 class InMemoryIdempotencyStore:
