@@ -52,18 +52,6 @@ async def test_a_message_is_processed_once_per_consumer(
     assert isinstance(store, ProtocolIdempotencyStore)
 
 
-async def test_many_messages_are_marked_in_one_call_each_id_once(
-    store: PostgresIdempotencyStore, consumer: str
-) -> None:
-    seen, new = uuid.uuid4(), uuid.uuid4()
-    await store.mark_processed(consumer, seen)
-
-    assert await store.mark_many_processed(consumer, [seen, new, new]) == {new}
-    assert await store.mark_many_processed(consumer, [seen, new]) == set()
-    assert await store.mark_many_processed(consumer, []) == set()
-    assert await store.is_processed(consumer, new) is True
-
-
 async def test_record_and_projection_roll_back_together(
     db: PostgresPoolManager, store: PostgresIdempotencyStore, consumer: str, projection: str
 ) -> None:

@@ -95,9 +95,9 @@ class PostgresRegistrationStore:
     async def mark_and_load_states(
         self, consumer: str, message_ids: Sequence[UUID], node_ids: Iterable[UUID]
     ) -> tuple[set[UUID], dict[UUID, tuple[ModelFsmState, int]]]:
-        """In one statement: record `message_ids` as processed by `consumer` (as
-        `PostgresIdempotencyStore.mark_many_processed` does) and `load_states(node_ids,
-        for_update=True)`; the ids newly recorded and the states."""
+        """In one statement: record `message_ids` as processed by `consumer` (in
+        `PostgresIdempotencyStore`'s table) and `load_states(node_ids, for_update=True)`;
+        the ids newly recorded and the states."""
         columns = tuple(DATA_COLUMNS)
         query = _sql.mark_and_select_states(columns)
         records = await self._db.fetch(query, list(set(node_ids)), consumer, list(message_ids))

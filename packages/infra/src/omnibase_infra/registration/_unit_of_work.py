@@ -170,12 +170,14 @@ class RegistrationUnitOfWork:
         ids of the decisions not recorded before, and the rows (one round trip on PostgreSQL)."""
         ids = [e.message_id for e, beat in zip(envelopes, beats, strict=True) if not beat]
         nodes = {_node_id(envelope) for envelope in envelopes}
+        if not ids:  # heartbeats only: nothing to record, and only the keys they touch
+            only = self._heartbeat_keys
+            return set(), await self._store.load_states(nodes, for_update=True, only=only)
         store = self._idempotency
-        if ids and isinstance(store, PostgresIdempotencyStore):
+        if isinstance(store, PostgresIdempotencyStore):  # its table, in the same statement
             return await self._store.mark_and_load_states(self._consumer, ids, nodes)
         fresh = {i for i in dict.fromkeys(ids) if await store.mark_processed(self._consumer, i)}
-        only = None if ids else self._heartbeat_keys  # heartbeats only need what they touch
-        return fresh, await self._store.load_states(nodes, for_update=True, only=only)
+        return fresh, await self._store.load_states(nodes, for_update=True)
 
     async def _store_rows(
         self, rows: dict[UUID, _Row], correlation_id: UUID, outbox: list[OutboxEntry]

@@ -1,6 +1,5 @@
 """Which messages each consumer has processed, kept in PostgreSQL beside the data they changed."""
 
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from uuid import UUID
@@ -46,22 +45,6 @@ class PostgresIdempotencyStore:
             correlation_id=correlation_id,
         )
         return inserted is True
-
-    async def mark_many_processed(
-        self, consumer: str, message_ids: Sequence[UUID], *, correlation_id: UUID | None = None
-    ) -> set[UUID]:
-        """Record `message_ids` as processed by `consumer` in one statement; return those that
-        were not already (an id given twice counts once)."""
-        if not message_ids:
-            return set()
-        records = await self._db.fetch(
-            "INSERT INTO onex_processed_messages (consumer, message_id) "
-            "SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING message_id",
-            consumer,
-            list(message_ids),
-            correlation_id=correlation_id,
-        )
-        return {record[0] for record in records}
 
     async def is_processed(
         self, consumer: str, message_id: UUID, *, correlation_id: UUID | None = None
