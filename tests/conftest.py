@@ -2,14 +2,20 @@
 
 import asyncio
 import re
+import sys
 import threading
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient  # type: ignore[import-untyped]
 from omnibase_infra.config import ModelOnexSettings, load_settings
 from omnibase_infra.local_infra import LocalInfraError, start_stack
+
+SUPPORT = Path(__file__).parent / "support"
+if str(SUPPORT) not in sys.path:
+    sys.path.insert(0, str(SUPPORT))  # helpers every test folder shares (onex_process.py)
 
 T = TypeVar("T")
 _startup_error = pytest.StashKey[str]()

@@ -4,13 +4,11 @@ They read their credentials from Vault, as deployed services do."""
 
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import httpx
 from omnibase_infra.config import ModelOnexSettings
+from onex_process import OnexRunProcess
 from prometheus_client.parser import text_string_to_metric_families
 
 SERVICES = (
@@ -80,33 +79,15 @@ def service_environment(
     }
 
 
-class ServiceProcess:
+class ServiceProcess(OnexRunProcess):
     """`onex run <name>` in its own process on a free HTTP port; its JSON log lines are kept."""
 
     def __init__(self, name: str, environment: Mapping[str, str]) -> None:
         self.name = name
         self.http_port = _free_port()
-        self.process = subprocess.Popen(
-            # --no-infra: the test session has started the servers (`local_stack`).
-            [str(ONEX), "run", name, "--port", str(self.http_port), "--no-infra"],
-            env=dict(environment),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[Line] = []
-        self.raw: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.raw.append(line)
-            with contextlib.suppress(json.JSONDecodeError):
-                parsed = json.loads(line)
-                if isinstance(parsed, dict):
-                    self.lines.append(parsed)
+        # --no-infra: the test session has started the servers (`local_stack`).
+        port = str(self.http_port)
+        super().__init__(name, "--port", port, "--no-infra", env=environment)
 
     @property
     def running(self) -> bool:
@@ -143,7 +124,7 @@ class ServiceProcess:
         if self.running:
             self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=timeout)
-        self._close()
+        self.close()
         return code
 
     def kill(self) -> None:
@@ -151,12 +132,7 @@ class ServiceProcess:
         if self.running:
             self.process.kill()
         self.process.wait(timeout=10)
-        self._close()
-
-    def _close(self) -> None:
-        self._reader.join(timeout=5)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        self.close()
 
 
 @dataclass

@@ -8,24 +8,21 @@ must appear in no log line, no `/metrics` body and no error.
 
 import asyncio
 import contextlib
-import json
 import os
 import socket
 import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import asyncpg
 import hvac  # type: ignore[import-untyped]  # hvac ships no type information
 import pytest
 from omnibase_infra.config import ModelOnexSettings
 from omnibase_infra.local_infra import PostgresServer
+from onex_process import OnexRunProcess
 
 pytestmark = pytest.mark.usefixtures("local_stack")
 
@@ -132,42 +129,16 @@ def service_env(local_stack: ModelOnexSettings, credentials: Credentials) -> dic
     }
 
 
-class Service:
+class Service(OnexRunProcess):
     """`onex run <service> --port 0 --no-infra` as its own process, its output collected."""
 
     def __init__(self, name: str, env: dict[str, str]) -> None:
-        onex = Path(sys.executable).with_name("onex")
-        self.process = subprocess.Popen(
-            [str(onex), "run", name, "--port", "0", "--no-infra"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.raw: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.raw.append(line)
-
-    @property
-    def output(self) -> str:
-        return "".join(self.raw)
-
-    def lines(self) -> list[dict[str, object]]:
-        parsed = []
-        for line in list(self.raw):
-            with contextlib.suppress(json.JSONDecodeError):
-                parsed.append(json.loads(line))
-        return parsed
+        super().__init__(name, "--port", "0", "--no-infra", env=env)
 
     def http_port(self, timeout: float = STARTUP_SECONDS) -> int:
         started = time.monotonic()
         while time.monotonic() - started < timeout:
-            for line in self.lines():
+            for line in self.lines:
                 if "http_port" in line:
                     return int(str(line["http_port"]))
             assert self.process.poll() is None, f"exited early:\n{self.output[-3000:]}"
@@ -180,7 +151,7 @@ class Service:
         except subprocess.TimeoutExpired:
             output = self.output[-3000:]
             raise AssertionError(f"still running after {timeout:.0f} s:\n{output}") from None
-        self._reader.join(timeout=5)
+        self.read_to_end()
         return code
 
     def stop(self) -> int:
@@ -238,7 +209,7 @@ def free_port() -> int:
 
 
 def errors_of(service: Service) -> list[dict[str, object]]:
-    return [line for line in service.lines() if line.get("level") == "ERROR"]
+    return [line for line in service.lines if line.get("level") == "ERROR"]
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -302,7 +273,7 @@ async def test_without_its_credentials_a_service_stops_with_one_clear_line(
     if override != "ONEX_VAULT__PORT":
         assert f"secret/{missing}" in message
     assert "Traceback" not in service.output
-    assert not any("http_port" in line for line in service.lines()), "served without credentials"
+    assert not any("http_port" in line for line in service.lines), "served without credentials"
     assert await sessions_of(local_stack, credentials.role) == 0
     for secret in [*credentials.secret_values, vault_token]:
         assert secret not in service.output
